@@ -1,0 +1,256 @@
+/*
+ * retort.h: the public C API of retort, a schema migration library.
+ *
+ * A handle (retort *) holds one project: its configuration, its revision
+ * graph (read from the revision files on first use) and, on first use, one
+ * connection to its database.  Every function returns 0 or a negative
+ * RETORT_E* code; the message for the last failure is retort_errmsg().
+ * The library never prints and never exits: output reaches the caller
+ * through the log callback and through the values it returns.
+ *
+ * Ownership: what comes back through a `**out` argument belongs to the caller
+ * and is released with the matching _free; a `const retort_rev *` is borrowed
+ * from the handle and lives as long as the handle.
+ */
+#ifndef RETORT_H
+#define RETORT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define RETORT_API __attribute__((visibility("default")))
+#else
+#define RETORT_API
+#endif
+
+#define RETORT_VERSION "0.1.0"
+
+/*
+ * Error codes: X(name, value, text).  The exit code a command-line tool
+ * should use for each is retort_exit_code(): 2 for bad usage, configuration
+ * or revision files (nothing was changed), 1 for work that failed.
+ */
+#define RETORT_ERRORS(X)                                                  \
+	X(OK, 0, "ok")                                                   \
+	X(ERROR, -1, "error")                                            \
+	X(EUSAGE, -2, "bad usage")                                       \
+	X(ECONFIG, -3, "bad configuration")                              \
+	X(EPARSE, -4, "bad revision file")                               \
+	X(ENOTFOUND, -5, "no such revision")                             \
+	X(EAMBIGUOUS, -6, "ambiguous revision")                          \
+	X(EURL, -7, "bad database URL")                                  \
+	X(EEXISTS, -8, "already exists")                                 \
+	X(EIO, -9, "input/output error")                                 \
+	X(ECONNECT, -10, "cannot connect to the database")               \
+	X(EDB, -11, "database error")                                    \
+	X(ELOCK, -12, "lock not acquired")                               \
+	X(EDIFF, -13, "differences found")                               \
+	X(ESTATE, -14, "the database is not in the required state")      \
+	X(EUNSUPPORTED, -15, "not supported")
+
+enum {
+#define RETORT_X_(name, value, text) RETORT_##name = value,
+	RETORT_ERRORS(RETORT_X_)
+#undef RETORT_X_
+};
+
+typedef struct retort retort;
+
+/* Severity of a line given to the log callback. */
+typedef enum retort_level {
+	RETORT_LOG_ERROR = 0,
+	RETORT_LOG_WARN = 1,
+	RETORT_LOG_INFO = 2,  /* "Running upgrade a -> b, msg (12 ms)" */
+	RETORT_LOG_DEBUG = 3, /* SQL text with -v */
+	RETORT_LOG_PROGRESS = 4 /* step i of n: see retort_progress */
+} retort_level;
+
+typedef struct retort_progress {
+	size_t step;          /* 1-based, the step now running */
+	size_t total;
+	const char *revision; /* the revision of that step */
+	double elapsed;       /* seconds since the command started */
+} retort_progress;
+
+/*
+ * Called for each log line.  For RETORT_LOG_PROGRESS, msg is a short text
+ * and progress is set; for the other levels progress is NULL.
+ */
+typedef void (*retort_log_fn)(void *data, retort_level level, const char *msg,
+			      const retort_progress *progress);
+
+/* Flags for retort_options.flags. */
+#define RETORT_OPEN_NOCONFIG 0x1 /* a missing config file is not an error */
+
+typedef struct retort_options {
+	unsigned version;        /* RETORT_OPTIONS_VERSION */
+	unsigned flags;          /* RETORT_OPEN_* */
+	const char *config;      /* NULL: $RETORT_CONFIG, ./retort.ini, ./alembic.ini */
+	const char *name;        /* section; NULL: "retort" (or "alembic") */
+	const char *url;         /* overrides every other source of the URL */
+	const char *const *xargs; /* -x key=value, nxargs of them */
+	size_t nxargs;
+	retort_log_fn log;
+	void *log_data;
+	int verbosity;           /* 0 normal, 1 -v; DEBUG lines only when > 0 */
+	int wait;                /* retry the first connection until wait_timeout */
+} retort_options;
+
+#define RETORT_OPTIONS_VERSION 1
+#define RETORT_OPTIONS_INIT { RETORT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0 }
+
+/* Open a project; *out is set even on failure, so the message can be read. */
+RETORT_API int retort_open(retort **out, const retort_options *opts);
+RETORT_API void retort_free(retort *r);
+RETORT_API const char *retort_errmsg(const retort *r);
+RETORT_API const char *retort_strerror(int code);
+RETORT_API int retort_exit_code(int code);
+RETORT_API const char *retort_version(void);
+
+/* --- The project ------------------------------------------------------- */
+
+/* Path of the configuration file in use, or NULL when there is none. */
+RETORT_API const char *retort_config_path(const retort *r);
+/* The database URL with any password shown as ***. */
+RETORT_API const char *retort_url_redacted(const retort *r);
+/* The value of a configuration key (after interpolation), or NULL. */
+RETORT_API const char *retort_config_get(const retort *r, const char *key);
+/* The value of -x key, or NULL. */
+RETORT_API const char *retort_xarg(const retort *r, const char *key);
+
+/*
+ * Write a new project: the config file (config_path, or retort.ini in the
+ * working folder), dir/ with script.sql.tmpl and versions/.  Refuses to
+ * overwrite anything (RETORT_EEXISTS).  Reports each file written through
+ * the log callback.
+ */
+RETORT_API int retort_init_project(retort *r, const char *dir, const char *config_path);
+
+/* --- Revisions ------------------------------------------------------------ */
+
+#define RETORT_REV_HEAD           0x01 /* no child revision */
+#define RETORT_REV_BASE           0x02 /* no parent revision */
+#define RETORT_REV_BRANCHPOINT    0x04 /* more than one child */
+#define RETORT_REV_MERGEPOINT     0x08 /* more than one parent */
+#define RETORT_REV_EFFECTIVE_HEAD 0x10 /* a head that others depend on */
+#define RETORT_REV_CURRENT        0x20 /* in the version table (after a read) */
+
+typedef struct retort_rev {
+	const char *id;
+	const char *message;      /* first paragraph of the header comment */
+	const char *doc;          /* the whole header comment, without "-- " */
+	const char *create_date;  /* as written, or "" */
+	const char *path;         /* the revision file */
+	const char *const *parents;     /* Revises, in file order */
+	size_t nparents;
+	const char *const *depends_on;  /* resolved to revision ids */
+	size_t ndepends_on;
+	const char *const *children;    /* revisions that revise this one */
+	size_t nchildren;
+	const char *const *labels_declared; /* Branch Labels of this file */
+	size_t nlabels_declared;
+	const char *const *labels;      /* every label that names it (inherited too) */
+	size_t nlabels;
+	const char *upgrade_sql;
+	const char *downgrade_sql;
+	unsigned upgrade_line;    /* line of the first line of each section */
+	unsigned downgrade_line;
+	int upgrade_transactional;   /* 0 for "transaction:false" */
+	int downgrade_transactional;
+	unsigned flags;           /* RETORT_REV_* */
+} retort_rev;
+
+/*
+ * Every revision, newest first (a reverse topological order: a revision
+ * always comes before its parents), as `history` lists them.
+ */
+RETORT_API int retort_revisions(retort *r, const retort_rev *const **out, size_t *n);
+/*
+ * The heads.  With resolve_dependencies, a head that another revision
+ * depends on is not a head.
+ */
+RETORT_API int retort_heads(retort *r, int resolve_dependencies,
+			    const retort_rev ***out, size_t *n);
+/* Branch points, newest first. */
+RETORT_API int retort_branchpoints(retort *r, const retort_rev ***out, size_t *n);
+/*
+ * Resolve a revision argument ("ae1", "head", "heads", "api@head", "base",
+ * "current", "head-1", ...) to revisions.  "base" gives n = 0.  Forms that
+ * need the database (current, +N, -N) read it.
+ */
+RETORT_API int retort_resolve(retort *r, const char *spec, const retort_rev ***out, size_t *n);
+/*
+ * The revisions of a history range "[start]:[end]" (NULL: all), newest
+ * first, as `alembic history -r` selects them.
+ */
+RETORT_API int retort_history(retort *r, const char *range, const retort_rev ***out, size_t *n);
+/* Release an array returned by the functions above (not the revisions). */
+RETORT_API void retort_revs_free(const retort_rev **revs);
+
+/* --- The database --------------------------------------------------------- */
+
+/* The version table's rows, in table order; free with retort_strings_free. */
+RETORT_API int retort_current(retort *r, char ***out, size_t *n);
+RETORT_API void retort_strings_free(char **strings);
+/* The revisions `upgrade target` would apply, in order (a dry run). */
+RETORT_API int retort_pending(retort *r, const char *target, const retort_rev ***out, size_t *n);
+
+typedef void (*retort_sql_fn)(void *data, const char *sql);
+
+typedef struct retort_run_options {
+	unsigned version;     /* RETORT_RUN_OPTIONS_VERSION */
+	retort_sql_fn sql;    /* offline: send the script here, touch nothing */
+	void *sql_data;
+	const char *tag;      /* --tag: kept in retort_log */
+	int purge;            /* stamp --purge */
+} retort_run_options;
+
+#define RETORT_RUN_OPTIONS_VERSION 1
+#define RETORT_RUN_OPTIONS_INIT { RETORT_RUN_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+
+/* Apply revisions up to target ("head", "heads", "+1", an id, "A:B" offline). */
+RETORT_API int retort_upgrade(retort *r, const char *target, const retort_run_options *o);
+/* Revert revisions down to target ("-1", "base", an id, "A:B" offline). */
+RETORT_API int retort_downgrade(retort *r, const char *target, const retort_run_options *o);
+/* Set the version table to these revisions without running any SQL. */
+RETORT_API int retort_stamp(retort *r, const char *const *targets, size_t n,
+			    const retort_run_options *o);
+/* Create the version table if it is missing. */
+RETORT_API int retort_ensure_version(retort *r, const retort_run_options *o);
+
+/* --- New revision files --------------------------------------------------- */
+
+typedef struct retort_revision_options {
+	unsigned version;            /* RETORT_REVISION_OPTIONS_VERSION */
+	const char *message;
+	const char *head;            /* NULL: "head" */
+	int splice;
+	const char *branch_label;
+	const char *const *depends_on;
+	size_t ndepends_on;
+	const char *rev_id;          /* NULL: 12 random hex digits */
+	const char *version_path;
+	const char *const *merge;    /* merge: the revisions to merge (or "heads") */
+	size_t nmerge;
+	const char *upgrades;        /* section bodies; NULL: empty */
+	const char *downgrades;
+} retort_revision_options;
+
+#define RETORT_REVISION_OPTIONS_VERSION 1
+#define RETORT_REVISION_OPTIONS_INIT { RETORT_REVISION_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL }
+
+/* Write a new revision file; *path_out (caller frees) names it. */
+RETORT_API int retort_revision(retort *r, const retort_revision_options *o, char **path_out);
+
+/* Template names that `init` can write (NULL-terminated, static). */
+RETORT_API const char *const *retort_templates(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * dialect.h: what differs between databases, in one table per dialect.
+ *
+ * The core asks the dialect, never `if (strcmp(name, "postgresql") == 0)`.
+ * A dialect without a driver (none yet, or not built) still serves offline
+ * `--sql` output.
+ */
+#ifndef RT_LIB_DIALECT_H
+#define RT_LIB_DIALECT_H
+
+#include "retort/driver.h"
+#include "url.h"
+#include "util/buf.h"
+
+#include <stdbool.h>
+
+typedef struct rt_dialect {
+	const char *name;            /* "sqlite", "postgresql", "mysql" */
+	const retort_driver *driver; /* NULL when not available */
+	bool transactional_ddl;
+	bool has_schemas;            /* version_table_schema means something */
+	const char *begin_sql;       /* offline output: "BEGIN;" etc. */
+	const char *commit_sql;
+	/* SQL literal and identifier quoting. */
+	void (*literal)(rt_buf *b, const char *s);
+	void (*ident)(rt_buf *b, const char *s);
+	/* Column types for retort_log. */
+	const char *log_id_type;     /* "INTEGER PRIMARY KEY" / "BIGSERIAL PRIMARY KEY" */
+	const char *text_type;
+	const char *time_type;
+} rt_dialect;
+
+const rt_dialect *rt_dialect_for(rt_scheme scheme);
+
+#endif

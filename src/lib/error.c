@@ -1,0 +1,65 @@
+/*
+ * error.c: error codes, their texts and the exit codes they map to.
+ */
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int rt_error(rt_err *e, int code, const char *fmt, ...)
+{
+	if (!e)
+		return code;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	/* one line: a message never carries a newline to the terminal */
+	for (char *p = e->msg; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	e->code = code;
+	return code;
+}
+
+void rt_err_clear(rt_err *e)
+{
+	e->code = 0;
+	e->msg[0] = '\0';
+}
+
+const char *retort_strerror(int code)
+{
+	switch (code) {
+#define RETORT_X_(name, value, text) \
+	case value:                  \
+		return text;
+		RETORT_ERRORS(RETORT_X_)
+#undef RETORT_X_
+	}
+	return "unknown error";
+}
+
+int retort_exit_code(int code)
+{
+	switch (code) {
+	case RETORT_OK:
+		return 0;
+	case RETORT_EUSAGE:
+	case RETORT_ECONFIG:
+	case RETORT_EPARSE:
+	case RETORT_ENOTFOUND:
+	case RETORT_EAMBIGUOUS:
+	case RETORT_EURL:
+	case RETORT_EEXISTS:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+const char *retort_version(void)
+{
+	return RETORT_VERSION;
+}

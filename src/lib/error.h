@@ -1,0 +1,25 @@
+/*
+ * error.h: how the library records a failure.
+ *
+ * A failure is described once, where it is detected, into an rt_err; callers
+ * pass the code up unchanged.  The handle keeps one rt_err, and modules that
+ * can be used without a handle (parsers, in unit tests) take one directly.
+ * Messages are lowercase, say what failed first and quote the subject:
+ *   migrations/versions/x.sql:3: no 'Revision ID' header
+ */
+#ifndef RT_LIB_ERROR_H
+#define RT_LIB_ERROR_H
+
+#include "retort.h"
+
+typedef struct rt_err {
+	int code;
+	char msg[2048];
+} rt_err;
+
+/* Record code and message in e (which may be NULL); returns code. */
+int rt_error(rt_err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void rt_err_clear(rt_err *e);
+
+#endif

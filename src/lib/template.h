@@ -9,7 +9,7 @@
  * file_template uses Alembic's %%(token)s tokens (the ini's %% is already
  * reduced to % when it arrives here): rev, slug, epoch, year, month, day,
  * hour, minute, second.  The slug is the message lower-cased, every run of
- * non-alphanumeric characters turned into '_', trimmed of '_', and cut to
+ * non-word characters turned into '_' (not trimmed, as in Alembic), cut to
  * truncate_slug_length characters at a word boundary, as Alembic does.
  */
 #ifndef RT_LIB_TEMPLATE_H

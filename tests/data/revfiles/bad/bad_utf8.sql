@@ -1,0 +1,4 @@
+-- Revision ID: a1
+-- migrate:upgrade
+-- migrate:downgrade
+SELECT 'Ã(';

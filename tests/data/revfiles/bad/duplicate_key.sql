@@ -1,0 +1,5 @@
+-- Revision ID: a1
+-- Revises: b
+-- revises: c
+-- migrate:upgrade
+-- migrate:downgrade

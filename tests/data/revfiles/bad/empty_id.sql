@@ -1,0 +1,4 @@
+-- m
+-- Revision ID:   
+-- migrate:upgrade
+-- migrate:downgrade

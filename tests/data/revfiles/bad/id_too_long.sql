@@ -1,0 +1,3 @@
+-- Revision ID: 0123456789abcdef0123456789abcdef0
+-- migrate:upgrade
+-- migrate:downgrade

@@ -1,0 +1,4 @@
+-- m
+-- Revision ID: a@b
+-- migrate:upgrade
+-- migrate:downgrade

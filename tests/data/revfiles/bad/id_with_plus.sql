@@ -1,0 +1,3 @@
+-- Revision ID: a+b
+-- migrate:upgrade
+-- migrate:downgrade

@@ -1,0 +1,5 @@
+-- Revision ID: a1
+
+-- migrate:upgrade
+CREATE TABLE t (x int);
+

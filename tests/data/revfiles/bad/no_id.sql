@@ -1,0 +1,5 @@
+-- a message
+-- Revises: abc
+
+-- migrate:upgrade
+-- migrate:downgrade

@@ -1,0 +1,2 @@
+-- m
+-- Revision ID: a1

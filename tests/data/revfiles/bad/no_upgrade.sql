@@ -1,0 +1,4 @@
+-- Revision ID: a1
+
+-- migrate:downgrade
+DROP TABLE t;

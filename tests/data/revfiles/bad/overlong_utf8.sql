@@ -1,0 +1,4 @@
+-- caf¿©
+-- Revision ID: a1
+-- migrate:upgrade
+-- migrate:downgrade

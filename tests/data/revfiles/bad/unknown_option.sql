@@ -1,0 +1,3 @@
+-- Revision ID: a1
+-- migrate:upgrade transaction:maybe
+-- migrate:downgrade

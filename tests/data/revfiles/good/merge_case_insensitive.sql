@@ -1,0 +1,11 @@
+-- merge api and web
+-- heads into one
+--
+-- More text that is doc only.
+-- revision id: m3rge
+-- REVISES: aaa1 ,  bbb2,ccc3
+-- branch labels: one, two
+-- depends on: x1, y2
+
+-- migrate:up
+-- migrate:down

@@ -328,8 +328,8 @@ static int resolve_in(rt_targets *out, const rt_graph *g, const rt_state *st, co
 		      const uint8_t *desc, const char *spec, const char *s, rt_err *err)
 {
 	char *sym = NULL;
-	long n;
-	uint32_t i;
+	long n = 0;
+	uint32_t i = RT_NIL;
 	int rc = 0;
 
 	if (!strcmp(s, "heads")) {
@@ -442,6 +442,50 @@ static int downgrade_steps(rt_targets *out, const rt_graph *g, const rt_state *s
 	return 0;
 }
 
+/*
+ * "L@X": revert what is above X on branch L only (Alembic's branch
+ * downgrade), e.g. `downgrade contact@<branch point>` leaves the other
+ * branches from that point alone.  X is looked up on the branch first,
+ * then anywhere (a branch point is not on its branches).
+ */
+static int downgrade_branch(rt_targets *out, const rt_graph *g, const rt_state *st,
+			    const char *spec, const char *at, rt_err *err)
+{
+	char *name = rt_xstrndup(spec, (size_t)(at - spec));
+	branch b = { name, rt_map_get(&g->by_label, name), NULL };
+	rt_targets t = { 0 };
+	uint8_t *desc = NULL;
+	uint32_t i;
+	int rc = need_state(st, spec, err);
+
+	if (rc == 0 && !b.label_node) {
+		if ((rc = find_one(g, NULL, NULL, name, &i, err)) == 0) {
+			b.rev = &g->nodes[i];
+			desc = descendants(g, i);
+		}
+	}
+	if (rc == 0 && (rc = rt_resolve(&t, g, st, spec, err)) == RETORT_ENOTFOUND)
+		rc = rt_resolve(&t, g, st, at + 1, err);
+	for (size_t k = 0; rc == 0 && k < t.n; k++) {
+		const rt_node *nd = &g->nodes[t.v[k]];
+		if (!st->applied[t.v[k]]) {
+			rc = rt_error(err, RETORT_EUSAGE,
+				      "destination '%s' is not a valid downgrade target from current head(s): it is not applied",
+				      nd->rf->id);
+			break;
+		}
+		for (uint32_t j = 0; j < nd->nchildren; j++)
+			if (st->applied[nd->children[j]] && in_branch(g, &b, nd->children[j], desc))
+				push(out, nd->children[j]);
+	}
+	if (rc < 0)
+		rt_targets_free(out);
+	rt_targets_free(&t);
+	free(desc);
+	free(name);
+	return rc;
+}
+
 int rt_resolve_downgrade(rt_targets *out, const rt_graph *g, const rt_state *st,
 			 const char *spec, rt_err *err)
 {
@@ -471,6 +515,8 @@ int rt_resolve_downgrade(rt_targets *out, const rt_graph *g, const rt_state *st,
 		out->base = true;
 		return 0;
 	}
+	if (at)
+		return downgrade_branch(out, g, st, spec, at, err);
 	if ((rc = rt_resolve(&t, g, st, spec, err)) < 0)
 		return rc;
 	if (t.base) {

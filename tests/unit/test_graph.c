@@ -383,6 +383,8 @@ static void test_plan__downgrade_one_step_from_a_merge_leaves_both_parents(void 
 	assert_int_equal(rows(&f, "cccc0003,dddd0004"), 0);
 	/* one branch only */
 	assert_plan(&f, "xb@-1", true, "-cccc0003[D:cccc0003]", "dddd0004");
+	assert_plan(&f, "xb@bbbb0002", true, "-cccc0003[D:cccc0003]", "dddd0004");
+	assert_plan(&f, "dddd0004@bbbb", true, "-dddd0004[D:dddd0004]", "cccc0003");
 	assert_plan(&f, "cccc0003", true, "", "cccc0003,dddd0004");
 	assert_plan(&f, "bbbb0002", true, "-dddd0004[D:dddd0004] -cccc0003[U:cccc0003>bbbb0002]",
 		    "bbbb0002");

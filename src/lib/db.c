@@ -1,0 +1,139 @@
+/*
+ * db.c: the thin layer between the core and a driver.
+ *
+ * Each wrapper calls the driver, turns its retort_dberror into the handle's
+ * error, and counts the call.  The counter is what fault injection keys on:
+ * built with -DRETORT_FAULT_INJECTION, the call whose number equals
+ * $RETORT_FAULT_AT fails with "injected fault" before reaching the driver.
+ */
+#include "db.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned long db_calls;
+
+unsigned long rt_db_calls(void)
+{
+	return db_calls;
+}
+
+/* Count a call; true when this one is to fail (fault-injection builds only). */
+static bool fault_here(void)
+{
+	db_calls++;
+#ifdef RETORT_FAULT_INJECTION
+	const char *at = getenv("RETORT_FAULT_AT");
+	if (at && *at && strtoul(at, NULL, 10) == db_calls)
+		return true;
+#endif
+	return false;
+}
+
+void rt_db_describe(rt_buf *out, const retort_dberror *e)
+{
+	rt_buf_puts(out, e->message[0] ? e->message : "unknown database error");
+	rt_buf_rtrim(out);
+	if (e->sqlstate[0])
+		rt_buf_printf(out, " (SQLSTATE %s)", e->sqlstate);
+	if (e->detail[0])
+		rt_buf_printf(out, "; DETAIL: %s", e->detail);
+	if (e->hint[0])
+		rt_buf_printf(out, "; HINT: %s", e->hint);
+}
+
+static int db_failed(retort *r, int code, const retort_dberror *e)
+{
+	rt_buf msg = RT_BUF_INIT;
+	rt_db_describe(&msg, e);
+	rt_error(&r->err, code ? code : RETORT_EDB, "%s", msg.ptr);
+	rt_buf_free(&msg);
+	return r->err.code;
+}
+
+static int injected(retort *r, retort_dberror *dbe)
+{
+	retort_dberror local;
+	retort_dberror *e = dbe ? dbe : &local;
+	memset(e, 0, sizeof(*e));
+	snprintf(e->message, sizeof(e->message), "injected fault");
+	e->offset = -1;
+	return db_failed(r, RETORT_EDB, e);
+}
+
+/* Driver codes other than RETORT_EDB (a lost connection) pass through. */
+static int finish(retort *r, int rc, retort_dberror *e)
+{
+	if (!rc)
+		return 0;
+	return db_failed(r, rc < 0 ? rc : RETORT_EDB, e);
+}
+
+int rt_db_exec(retort *r, const char *sql, retort_dberror *dbe)
+{
+	retort_dberror local;
+	retort_dberror *e = dbe ? dbe : &local;
+	if (fault_here())
+		return injected(r, dbe);
+	memset(e, 0, sizeof(*e));
+	e->offset = -1;
+	return finish(r, r->conn->driver->exec(r->conn, sql, e), e);
+}
+
+int rt_db_query(retort *r, const char *sql, retort_row_fn fn, void *data)
+{
+	retort_dberror e = { .offset = -1 };
+	if (fault_here())
+		return injected(r, NULL);
+	return finish(r, r->conn->driver->query(r->conn, sql, fn, data, &e), &e);
+}
+
+int rt_db_begin(retort *r)
+{
+	retort_dberror e = { .offset = -1 };
+	if (fault_here())
+		return injected(r, NULL);
+	return finish(r, r->conn->driver->begin(r->conn, &e), &e);
+}
+
+int rt_db_commit(retort *r)
+{
+	retort_dberror e = { .offset = -1 };
+	if (fault_here())
+		return injected(r, NULL);
+	return finish(r, r->conn->driver->commit(r->conn, &e), &e);
+}
+
+/*
+ * A rollback runs on a path that is already failing: it must not replace
+ * the error that explains why, so it keeps r->err when it fails itself.
+ */
+int rt_db_rollback(retort *r)
+{
+	retort_dberror e = { .offset = -1 };
+	rt_err saved = r->err;
+	int rc;
+	bool fault = fault_here();
+	/* an injected fault still rolls back, so no transaction is left open */
+	rc = r->conn->driver->rollback(r->conn, &e);
+	if (fault) {
+		snprintf(e.message, sizeof(e.message), "injected fault");
+		rc = RETORT_EDB;
+	}
+	if (rc && saved.code)
+		r->err = saved;
+	else if (rc)
+		return finish(r, rc, &e);
+	return rc ? RETORT_EDB : 0;
+}
+
+int rt_db_table_exists(retort *r, const char *schema, const char *table, int *exists)
+{
+	retort_dberror e = { .offset = -1 };
+	*exists = 0;
+	if (fault_here())
+		return injected(r, NULL);
+	return finish(r, r->conn->driver->table_exists(r->conn, schema, table, exists, &e), &e);
+}

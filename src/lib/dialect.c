@@ -1,0 +1,101 @@
+/*
+ * dialect.c: the per-database table the core consults instead of branching
+ * on the database's name.
+ */
+#include "db.h"
+#include "dialect.h"
+#ifdef RETORT_WITH_POSTGRES
+#include "drivers/postgres.h"
+#define PG_DRIVER (&rt_postgres_driver)
+#else
+#define PG_DRIVER NULL
+#endif
+
+static void sql_literal(rt_buf *b, const char *s)
+{
+	rt_buf_put_sqlstr(b, s);
+}
+
+static void sql_ident(rt_buf *b, const char *s)
+{
+	rt_buf_put_ident(b, s);
+}
+
+/* MySQL reads backslash escapes in strings unless NO_BACKSLASH_ESCAPES. */
+static void mysql_literal(rt_buf *b, const char *s)
+{
+	rt_buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			rt_buf_putc(b, *s);
+		rt_buf_putc(b, *s);
+	}
+	rt_buf_putc(b, '\'');
+}
+
+static void mysql_ident(rt_buf *b, const char *s)
+{
+	rt_buf_putc(b, '`');
+	for (; *s; s++) {
+		if (*s == '`')
+			rt_buf_putc(b, '`');
+		rt_buf_putc(b, *s);
+	}
+	rt_buf_putc(b, '`');
+}
+
+static const rt_dialect sqlite_dialect = {
+	.name = "sqlite",
+	.driver = &rt_sqlite_driver,
+	.transactional_ddl = true,
+	.has_schemas = true, /* attached databases */
+	.begin_sql = "BEGIN;",
+	.commit_sql = "COMMIT;",
+	.literal = sql_literal,
+	.ident = sql_ident,
+	.log_id_type = "INTEGER PRIMARY KEY",
+	.text_type = "TEXT",
+	.time_type = "VARCHAR(40)",
+};
+
+/* Without the PostgreSQL driver the dialect still serves offline --sql output. */
+static const rt_dialect postgresql_dialect = {
+	.name = "postgresql",
+	.driver = PG_DRIVER,
+	.transactional_ddl = true,
+	.has_schemas = true,
+	.begin_sql = "BEGIN;",
+	.commit_sql = "COMMIT;",
+	.literal = sql_literal,
+	.ident = sql_ident,
+	.log_id_type = "BIGSERIAL PRIMARY KEY",
+	.text_type = "TEXT",
+	.time_type = "VARCHAR(40)",
+};
+
+static const rt_dialect mysql_dialect = {
+	.name = "mysql",
+	.driver = NULL,
+	.transactional_ddl = false,
+	.has_schemas = true,
+	.begin_sql = "BEGIN;",
+	.commit_sql = "COMMIT;",
+	.literal = mysql_literal,
+	.ident = mysql_ident,
+	.log_id_type = "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+	.text_type = "LONGTEXT",
+	.time_type = "VARCHAR(40)",
+};
+
+const rt_dialect *rt_dialect_for(rt_scheme scheme)
+{
+	switch (scheme) {
+	case RT_SCHEME_SQLITE:
+		return &sqlite_dialect;
+	case RT_SCHEME_POSTGRESQL:
+		return &postgresql_dialect;
+	case RT_SCHEME_MYSQL:
+		return &mysql_dialect;
+	}
+	return &sqlite_dialect;
+}

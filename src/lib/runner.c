@@ -1,0 +1,892 @@
+/*
+ * runner.c: upgrade, downgrade, stamp and ensure-version, online and offline.
+ *
+ * A run resolves its target once, plans against the version table's rows,
+ * and executes the plan step by step.  Each step commits as one transaction:
+ * its section's SQL, its version table changes (written as Alembic writes
+ * them) and its retort_log row.  Before each step the runner re-reads the
+ * version table inside the step's transaction (on SQLite a BEGIN IMMEDIATE,
+ * which holds the write lock): if another runner moved the rows since the
+ * plan was made, it rolls back, re-plans for the same target and carries
+ * on, so two runners at once never apply a step twice.
+ *
+ * Offline (--sql) never connects: it builds the state from the start of the
+ * range as if those were the rows and sends the statements an online run
+ * would send, in Alembic's layout, to the caller's callback.
+ */
+#include "db.h"
+#include "project.h"
+#include "util/xalloc.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_REPLANS 10000 /* another runner moving rows forever is a bug */
+
+typedef struct run {
+	retort *r;
+	const retort_run_options *o;
+	const char *what;       /* "upgrade", "downgrade", "stamp" */
+	bool offline;
+	bool purge;
+	double t0;
+	rt_buf table;           /* the version table's name as SQL */
+	rt_buf logtable;        /* retort_log's name as SQL */
+	char *applied_by;
+	rt_strvec expect;       /* the rows before the next step */
+	rt_targets targets;     /* resolved once, re-planned against */
+} run;
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *who_applies(void)
+{
+	const struct passwd *pw = getpwuid(geteuid());
+	const char *user = pw && pw->pw_name ? pw->pw_name : getenv("USER");
+	char host[256] = "";
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s@%s", user ? user : "unknown", host[0] ? host : "localhost");
+	return rt_buf_detach(&b);
+}
+
+static void utc_now(rt_buf *out)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	rt_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		      ts.tv_nsec / 1000);
+}
+
+static int run_init(run *u, retort *r, const retort_run_options *o, const char *what,
+		    bool need_graph)
+{
+	static const retort_run_options defaults = RETORT_RUN_OPTIONS_INIT;
+	memset(u, 0, sizeof(*u));
+	u->r = r;
+	u->o = o ? o : &defaults;
+	u->what = what;
+	u->offline = u->o->sql != NULL;
+	u->purge = u->o->purge != 0;
+	u->t0 = now_seconds();
+	rt_buf_init(&u->table);
+	rt_buf_init(&u->logtable);
+	rt_err_clear(&r->err);
+	int rc = need_graph ? rt_project_graph(r) : 0;
+	if (!rc)
+		rc = rt_project_url(r);
+	if (rc)
+		return rc;
+	rt_sql_name(r, &u->table, r->cfg.version_table);
+	rt_sql_name(r, &u->logtable, "retort_log");
+	u->applied_by = who_applies();
+	return 0;
+}
+
+static void run_free(run *u)
+{
+	rt_buf_free(&u->table);
+	rt_buf_free(&u->logtable);
+	free(u->applied_by);
+	rt_strvec_free(&u->expect);
+	rt_targets_free(&u->targets);
+	/* the rows moved: the next reading call reads them again */
+	if (u->r->state_ok && !u->offline) {
+		rt_state_free(&u->r->state);
+		u->r->state_ok = false;
+		rt_mark_current(u->r);
+	}
+}
+
+/* --- The statements ------------------------------------------------------- */
+
+static void put_name(run *u, rt_buf *b, const char *name)
+{
+	if (rt_plain_ident(name))
+		rt_buf_puts(b, name);
+	else
+		u->r->dialect->ident(b, name);
+}
+
+/*
+ * Alembic's DDL, byte for byte: online SQLAlchemy indents with a tab, the
+ * offline script with four spaces.
+ */
+static void ddl_version_table(run *u, rt_buf *b, const char *ind)
+{
+	rt_buf pkc = RT_BUF_INIT;
+	rt_buf_printf(&pkc, "%s_pkc", u->r->cfg.version_table);
+	rt_buf_printf(b, "CREATE TABLE %s (\n%sversion_num VARCHAR(32) NOT NULL, \n%sCONSTRAINT ",
+		      u->table.ptr, ind, ind);
+	put_name(u, b, pkc.ptr);
+	rt_buf_puts(b, " PRIMARY KEY (version_num)\n)");
+	rt_buf_free(&pkc);
+}
+
+static void ddl_log_table(run *u, rt_buf *b, const char *ind)
+{
+	const rt_dialect *d = u->r->dialect;
+	rt_buf_printf(b,
+		      "CREATE TABLE %s (\n"
+		      "%sid %s, \n"
+		      "%srevision VARCHAR(32) NOT NULL, \n"
+		      "%soperation VARCHAR(16) NOT NULL, \n"
+		      "%schecksum VARCHAR(80), \n"
+		      "%sdowngrade_sql %s, \n"
+		      "%sapplied_at %s NOT NULL, \n"
+		      "%sduration_ms INTEGER NOT NULL, \n"
+		      "%sapplied_by VARCHAR(255) NOT NULL, \n"
+		      "%sretort_version VARCHAR(32) NOT NULL, \n"
+		      "%stag VARCHAR(255)\n"
+		      ")",
+		      u->logtable.ptr, ind, d->log_id_type, ind, ind, ind, ind, d->text_type, ind,
+		      d->time_type, ind, ind, ind, ind);
+}
+
+static void put_lit(run *u, rt_buf *b, const char *s)
+{
+	if (s)
+		u->r->dialect->literal(b, s);
+	else
+		rt_buf_puts(b, "NULL");
+}
+
+/* A version table change, exactly as Alembic writes it. */
+static void sql_row_op(run *u, rt_buf *b, const rt_row_op *op)
+{
+	const char *t = u->table.ptr;
+	switch (op->kind) {
+	case RT_ROW_INSERT:
+		rt_buf_printf(b, "INSERT INTO %s (version_num) VALUES (", t);
+		put_lit(u, b, op->to);
+		rt_buf_putc(b, ')');
+		break;
+	case RT_ROW_UPDATE:
+		rt_buf_printf(b, "UPDATE %s SET version_num=", t);
+		put_lit(u, b, op->to);
+		rt_buf_printf(b, " WHERE %s.version_num = ", t);
+		put_lit(u, b, op->from);
+		break;
+	case RT_ROW_DELETE:
+		rt_buf_printf(b, "DELETE FROM %s WHERE %s.version_num = ", t, t);
+		put_lit(u, b, op->from);
+		break;
+	}
+}
+
+typedef struct log_entry {
+	const char *revision;
+	const char *operation;
+	const char *checksum;
+	const char *downgrade_sql;
+	long duration_ms;
+} log_entry;
+
+static void sql_log_insert(run *u, rt_buf *b, const log_entry *e)
+{
+	rt_buf at = RT_BUF_INIT;
+	utc_now(&at);
+	rt_buf_printf(b,
+		      "INSERT INTO %s (revision, operation, checksum, downgrade_sql, applied_at, "
+		      "duration_ms, applied_by, retort_version, tag) VALUES (",
+		      u->logtable.ptr);
+	put_lit(u, b, e->revision);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, e->operation);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, e->checksum);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, e->downgrade_sql);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, at.ptr);
+	rt_buf_printf(b, ", %ld, ", e->duration_ms);
+	put_lit(u, b, u->applied_by);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, RETORT_VERSION);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, u->o->tag);
+	rt_buf_putc(b, ')');
+	rt_buf_free(&at);
+}
+
+/* --- Sending statements ---------------------------------------------------- */
+
+/* Offline: a chunk of the script, as Alembic lays it out. */
+static void out_text(run *u, const char *text)
+{
+	u->o->sql(u->o->sql_data, text);
+}
+
+static void out_stmt(run *u, const char *sql)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s;\n\n", sql);
+	out_text(u, b.ptr);
+	rt_buf_free(&b);
+}
+
+/* SQL at -v, without the blank lines a section ends with. */
+static void debug_sql(run *u, const char *sql)
+{
+	size_t n = strlen(sql);
+	while (n && strchr(" \t\r\n", sql[n - 1]))
+		n--;
+	rt_log(u->r, RETORT_LOG_DEBUG, "%.*s", (int)n, sql);
+}
+
+/* One statement the core wrote itself: sent online, printed offline. */
+static int send(run *u, const char *sql)
+{
+	if (u->offline) {
+		out_stmt(u, sql);
+		return 0;
+	}
+	debug_sql(u, sql);
+	return rt_db_exec(u->r, sql, NULL);
+}
+
+static int txn_begin(run *u)
+{
+	if (u->offline) {
+		if (u->r->dialect->transactional_ddl)
+			out_text(u, "BEGIN;\n\n");
+		return 0;
+	}
+	rt_log(u->r, RETORT_LOG_DEBUG, "BEGIN");
+	return rt_db_begin(u->r);
+}
+
+static int txn_commit(run *u)
+{
+	if (u->offline) {
+		if (u->r->dialect->transactional_ddl)
+			out_text(u, "COMMIT;\n\n");
+		return 0;
+	}
+	rt_log(u->r, RETORT_LOG_DEBUG, "COMMIT");
+	int rc = rt_db_commit(u->r);
+	if (rc) /* a failed COMMIT may leave the transaction open: end it */
+		rt_db_rollback(u->r);
+	return rc;
+}
+
+static void txn_rollback(run *u)
+{
+	if (!u->offline) {
+		rt_log(u->r, RETORT_LOG_DEBUG, "ROLLBACK");
+		rt_db_rollback(u->r);
+	}
+}
+
+/* --- The tables ------------------------------------------------------------ */
+
+static const char *schema_of(run *u)
+{
+	const char *s = u->r->cfg.version_table_schema;
+	return s && *s ? s : NULL;
+}
+
+/*
+ * Create the version table and retort_log where missing, in a transaction
+ * of their own (check, then create: SQLite's BEGIN IMMEDIATE makes the
+ * check and the create one unit against another runner).
+ */
+static int ensure_tables(run *u, bool with_log)
+{
+	retort *r = u->r;
+	rt_buf sql = RT_BUF_INIT;
+	int exists = 0, rc;
+	if ((rc = txn_begin(u)))
+		goto done;
+	if (!u->offline)
+		rc = rt_db_table_exists(r, schema_of(u), r->cfg.version_table, &exists);
+	if (!rc && !exists) {
+		ddl_version_table(u, &sql, u->offline ? "    " : "\t");
+		rc = send(u, sql.ptr);
+	}
+	exists = 0;
+	if (!rc && with_log && !u->offline)
+		rc = rt_db_table_exists(r, schema_of(u), "retort_log", &exists);
+	if (!rc && with_log && !exists) {
+		rt_buf_clear(&sql);
+		ddl_log_table(u, &sql, u->offline ? "    " : "\t");
+		rc = send(u, sql.ptr);
+	}
+	if (!rc)
+		rc = txn_commit(u);
+	else
+		txn_rollback(u);
+done:
+	rt_buf_free(&sql);
+	return rc;
+}
+
+/* --- One step ---------------------------------------------------------------- */
+
+static const rt_section *step_section(run *u, const rt_step *s)
+{
+	if (s->kind == RT_STEP_STAMP)
+		return NULL;
+	const rt_revfile *rf = u->r->graph.nodes[s->node].rf;
+	return s->kind == RT_STEP_UPGRADE ? &rf->upgrade : &rf->downgrade;
+}
+
+static bool blank_sql(const char *s)
+{
+	for (;;) {
+		s += strspn(s, " \t\r\n\f\v");
+		if (s[0] == '-' && s[1] == '-')
+			s += strcspn(s, "\n");
+		else
+			return *s == '\0';
+	}
+}
+
+/* Rewrite r->err as "<path>:<line>: <database message>". */
+static int statement_failed(run *u, const rt_step *s, const rt_section *sec, long offset)
+{
+	unsigned line = sec->line;
+	size_t len = strlen(sec->sql);
+	for (long i = 0; offset > 0 && i < offset && (size_t)i < len; i++)
+		if (sec->sql[i] == '\n')
+			line++;
+	rt_err db = u->r->err;
+	return rt_error(&u->r->err, RETORT_EDB, "%s:%u: %s", u->r->graph.nodes[s->node].rf->path,
+			line, db.msg);
+}
+
+typedef struct split_ctx {
+	run *u;
+	const rt_step *s;
+	const rt_section *sec;
+	int rc;
+} split_ctx;
+
+static int exec_piece(void *data, size_t off, size_t len)
+{
+	split_ctx *c = data;
+	char *stmt = rt_xstrndup(c->sec->sql + off, len);
+	retort_dberror e;
+	debug_sql(c->u, stmt);
+	int rc = rt_db_exec(c->u->r, stmt, &e);
+	free(stmt);
+	if (rc)
+		c->rc = statement_failed(c->u, c->s, c->sec, (long)off + (e.offset > 0 ? e.offset : 0));
+	return rc;
+}
+
+/* Run a section's SQL; on failure r->err names the file and line. */
+static int exec_section(run *u, const rt_step *s, const rt_section *sec)
+{
+	if (!sec || blank_sql(sec->sql))
+		return 0;
+	if (u->offline) {
+		rt_buf b = RT_BUF_INIT;
+		rt_buf_puts(&b, sec->sql);
+		rt_buf_rtrim(&b);
+		rt_buf_puts(&b, "\n\n");
+		out_text(u, b.ptr);
+		rt_buf_free(&b);
+		return 0;
+	}
+	const retort_driver *drv = u->r->conn->driver;
+	if (!sec->transactional && drv->split) {
+		split_ctx c = { u, s, sec, 0 };
+		retort_dberror e = { .offset = -1 };
+		int rc = drv->split(sec->sql, exec_piece, &c, &e);
+		if (c.rc)
+			return c.rc;
+		if (rc)
+			return rt_error(&u->r->err, RETORT_EDB, "%s:%u: %s",
+					u->r->graph.nodes[s->node].rf->path, sec->line, e.message);
+		return 0;
+	}
+	retort_dberror e;
+	debug_sql(u, sec->sql);
+	if (rt_db_exec(u->r, sec->sql, &e))
+		return statement_failed(u, s, sec, e.offset);
+	return 0;
+}
+
+static int collect_row(void *data, int ncols, const char *const *values)
+{
+	if (ncols > 0 && values[0])
+		rt_strvec_push(data, values[0]);
+	return 0;
+}
+
+/* Whether the version table still holds what the plan expects. */
+static int check_rows(run *u, bool *moved)
+{
+	*moved = false;
+	if (u->offline || u->purge)
+		return 0;
+	rt_strvec rows = RT_STRVEC_INIT;
+	rt_buf sql = RT_BUF_INIT;
+	rt_buf_printf(&sql, "SELECT version_num FROM %s", u->table.ptr);
+	int rc = rt_db_query(u->r, sql.ptr, collect_row, &rows);
+	if (!rc)
+		*moved = !rt_rows_equal(&rows, &u->expect);
+	rt_strvec_free(&rows);
+	rt_buf_free(&sql);
+	return rc;
+}
+
+static int write_ops(run *u, const rt_step *s, long ms)
+{
+	rt_buf sql = RT_BUF_INIT;
+	int rc = 0;
+	if (s->kind == RT_STEP_STAMP && u->purge) {
+		rt_buf_printf(&sql, "DELETE FROM %s", u->table.ptr);
+		rc = send(u, sql.ptr);
+	}
+	for (uint32_t i = 0; i < s->nops && !rc; i++) {
+		rt_buf_clear(&sql);
+		sql_row_op(u, &sql, &s->ops[i]);
+		rc = send(u, sql.ptr);
+	}
+	if (s->kind == RT_STEP_STAMP) {
+		for (uint32_t i = 0; i < s->nops && !rc; i++) {
+			const rt_row_op *op = &s->ops[i];
+			log_entry e = { op->to ? op->to : op->from, "stamp", NULL, NULL, ms };
+			rt_buf_clear(&sql);
+			sql_log_insert(u, &sql, &e);
+			rc = send(u, sql.ptr);
+		}
+	} else if (!rc) {
+		const rt_revfile *rf = u->r->graph.nodes[s->node].rf;
+		const rt_section *sec = step_section(u, s);
+		bool up = s->kind == RT_STEP_UPGRADE;
+		char *sum = rt_section_checksum(sec->sql);
+		log_entry e = { rf->id, up ? "upgrade" : "downgrade", sum,
+				up ? rf->downgrade.sql : NULL, ms };
+		rt_buf_clear(&sql);
+		sql_log_insert(u, &sql, &e);
+		rc = send(u, sql.ptr);
+		free(sum);
+	}
+	rt_buf_free(&sql);
+	return rc;
+}
+
+static void step_banner(run *u, const rt_step *s, size_t i, size_t total, bool done, long ms)
+{
+	retort *r = u->r;
+	const char *kind = s->kind == RT_STEP_UPGRADE     ? "upgrade"
+			   : s->kind == RT_STEP_DOWNGRADE ? "downgrade"
+							  : "stamp_revision";
+	const char *msg = s->kind == RT_STEP_STAMP ? NULL : r->graph.nodes[s->node].rf->message;
+	const char *rev = s->kind == RT_STEP_STAMP ? s->to_desc : r->graph.nodes[s->node].rf->id;
+	if (!done) {
+		if (r->log) {
+			retort_progress p = { i + 1, total, rev, now_seconds() - u->t0 };
+			rt_buf b = RT_BUF_INIT;
+			rt_buf_printf(&b, "%s %s", kind, rev);
+			r->log(r->log_data, RETORT_LOG_PROGRESS, b.ptr, &p);
+			rt_buf_free(&b);
+		}
+		return;
+	}
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "Running %s %s -> %s", kind, s->from_desc, s->to_desc);
+	if (msg)
+		rt_buf_printf(&b, ", %s", msg);
+	if (!u->offline)
+		rt_buf_printf(&b, " (%ld ms)", ms);
+	rt_log(r, RETORT_LOG_INFO, "%s", b.ptr);
+	rt_buf_free(&b);
+}
+
+/*
+ * Run step i of the plan.  own_txn: the step is its own transaction (else
+ * the caller holds one around the whole run).  *moved: the version table no
+ * longer holds what the plan expects; nothing was done.
+ */
+static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *moved)
+{
+	const rt_step *s = &p->steps[i];
+	const rt_section *sec = step_section(u, s);
+	bool outside = sec && !sec->transactional;
+	double t = now_seconds();
+	int rc = 0;
+	*moved = false;
+
+	step_banner(u, s, i, p->n, false, 0);
+	if (u->offline) {
+		rt_buf b = RT_BUF_INIT;
+		rt_buf_printf(&b, "-- Running %s %s -> %s\n\n",
+			      s->kind == RT_STEP_UPGRADE ? "upgrade"
+			      : s->kind == RT_STEP_DOWNGRADE ? "downgrade" : "stamp_revision",
+			      s->from_desc, s->to_desc);
+		out_text(u, b.ptr);
+		rt_buf_free(&b);
+	}
+	if (outside) {
+		/* transaction:false: its SQL first, then the bookkeeping */
+		if ((rc = check_rows(u, moved)) || *moved)
+			return rc;
+		if ((rc = exec_section(u, s, sec)))
+			return rc;
+	}
+	if (own_txn && (rc = txn_begin(u)))
+		return rc;
+	if (own_txn && !outside && ((rc = check_rows(u, moved)) || *moved))
+		goto fail;
+	if (!outside && (rc = exec_section(u, s, sec)))
+		goto fail;
+	long ms = (long)((now_seconds() - t) * 1000 + 0.5);
+	if ((rc = write_ops(u, s, ms)))
+		goto fail;
+	if (own_txn && (rc = txn_commit(u)))
+		goto fail;
+	rt_rows_apply(&u->expect, s);
+	step_banner(u, s, i, p->n, true, (long)((now_seconds() - t) * 1000 + 0.5));
+	return 0;
+fail:
+	if (own_txn)
+		txn_rollback(u);
+	return rc;
+}
+
+/* --- Planning and the run --------------------------------------------------- */
+
+typedef enum run_kind { RUN_UPGRADE, RUN_DOWNGRADE, RUN_STAMP } run_kind;
+
+/*
+ * "stamp base" names no revision: every row goes, one DELETE each, as
+ * Alembic writes it (rt_plan_stamp keeps rows when given no target).
+ */
+static int make_plan(run *u, run_kind k, const rt_state *st, rt_plan *p)
+{
+	const rt_graph *g = &u->r->graph;
+	rt_err *err = &u->r->err;
+	memset(p, 0, sizeof(*p));
+	int rc;
+	switch (k) {
+	case RUN_UPGRADE:
+		rc = rt_plan_upgrade(p, g, st, u->targets.v, u->targets.n, err);
+		break;
+	case RUN_DOWNGRADE:
+		rc = rt_plan_downgrade(p, g, st, u->targets.v, u->targets.n, err);
+		break;
+	default:
+		rc = rt_plan_stamp(p, g, st, u->targets.v, u->targets.n, u->purge, err);
+		break;
+	}
+	if (rc)
+		return rc;
+	rt_strvec_free(&u->expect);
+	for (size_t i = 0; i < p->rows_before.len; i++)
+		rt_strvec_push(&u->expect, p->rows_before.v[i]);
+	return 0;
+}
+
+/* With one transaction for the run, a transaction:false section cannot run. */
+static int check_single_txn(run *u, const rt_plan *p)
+{
+	if (u->r->cfg.transaction_per_migration)
+		return 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const rt_section *sec = step_section(u, &p->steps[i]);
+		if (sec && !sec->transactional)
+			return rt_error(&u->r->err, RETORT_EUSAGE,
+					"%s:%u: transaction:false cannot run with "
+					"transaction_per_migration = false",
+					u->r->graph.nodes[p->steps[i].node].rf->path,
+					sec->line > 1 ? sec->line - 1 : sec->line);
+	}
+	return 0;
+}
+
+/* Execute a plan; *moved when another runner changed the rows first. */
+static int run_plan(run *u, const rt_plan *p, bool *moved)
+{
+	bool per_step = u->r->cfg.transaction_per_migration;
+	int rc = 0;
+	*moved = false;
+	if (!per_step) {
+		if ((rc = txn_begin(u)))
+			return rc;
+		if ((rc = check_rows(u, moved)) || *moved) {
+			txn_rollback(u);
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < p->n && !rc && !*moved; i++)
+		rc = run_step(u, p, i, per_step, moved);
+	if (!per_step) {
+		if (!rc && !*moved)
+			return txn_commit(u);
+		txn_rollback(u);
+	}
+	return rc;
+}
+
+/* The run-wide lock's name: "retort:" database ":" schema ":" version table. */
+static void lock_key(run *u, rt_buf *key)
+{
+	retort *r = u->r;
+	rt_buf_printf(key, "retort:%s:%s:%s", r->url.database ? r->url.database : "",
+		      schema_of(u) ? schema_of(u) : "", r->cfg.version_table);
+}
+
+static int lock_run(run *u, bool *locked)
+{
+	retort *r = u->r;
+	const retort_driver *d = r->conn->driver;
+	*locked = false;
+	if (!d->lock)
+		return 0;
+	rt_buf key = RT_BUF_INIT;
+	lock_key(u, &key);
+	retort_dberror e = { .offset = -1 };
+	int rc = d->lock(r->conn, key.ptr, r->cfg.lock_timeout, &e);
+	rt_buf_free(&key);
+	if (rc)
+		return rt_error(&r->err, RETORT_ELOCK, "%s", e.message);
+	*locked = true;
+	return 0;
+}
+
+static void unlock_run(run *u)
+{
+	rt_buf key = RT_BUF_INIT;
+	lock_key(u, &key);
+	retort_dberror e = { .offset = -1 };
+	u->r->conn->driver->unlock(u->r->conn, key.ptr, &e);
+	rt_buf_free(&key);
+}
+
+typedef int (*resolve_fn)(rt_targets *out, const rt_graph *g, const rt_state *st,
+			  const char *spec, rt_err *err);
+
+static int resolve_specs(run *u, resolve_fn fn, const rt_state *st, const char *const *specs,
+			 size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		rt_targets t = { 0 };
+		int rc = fn(&t, &u->r->graph, st, specs[i], &u->r->err);
+		if (rc)
+			return rc;
+		for (size_t j = 0; j < t.n; j++) {
+			u->targets.v = rt_xreallocarray(u->targets.v, u->targets.n + 1, sizeof(uint32_t));
+			u->targets.v[u->targets.n++] = t.v[j];
+		}
+		u->targets.base |= t.base;
+		rt_targets_free(&t);
+	}
+	return 0;
+}
+
+/*
+ * Resolve the targets before touching the database, so that a bad argument
+ * changes nothing (not even creating the file); only arguments relative to
+ * the current revision read the version table first, without writing.
+ */
+static int resolve_online(run *u, resolve_fn fn, const rt_state *purge_state,
+			  const char *const *specs, size_t n)
+{
+	retort *r = u->r;
+	int rc = resolve_specs(u, fn, purge_state, specs, n);
+	if (rc != RETORT_ESTATE || purge_state)
+		return rc;
+	rt_targets_free(&u->targets);
+	memset(&u->targets, 0, sizeof(u->targets));
+	rt_err_clear(&r->err);
+	rc = rt_project_state(r, false);
+	return rc ? rc : resolve_specs(u, fn, &r->state, specs, n);
+}
+
+static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *specs, size_t n)
+{
+	retort *r = u->r;
+	bool locked = false;
+	rt_plan p = { 0 };
+	rt_state empty = { 0 };
+	/* stamp --purge works whatever the rows say, even unknown revisions */
+	int rc = u->purge ? rt_state_init(&empty, &r->graph, NULL, 0, &r->err) : 0;
+	const rt_state *st = u->purge ? &empty : &r->state;
+	if (!rc)
+		rc = resolve_online(u, fn, u->purge ? &empty : NULL, specs, n);
+	if (!rc)
+		rc = rt_project_connect(r);
+	if (!rc)
+		rc = lock_run(u, &locked);
+	/* a plan that cannot run fails before the tables are created */
+	if (!rc && !u->purge)
+		rc = rt_project_state(r, true);
+	if (!rc && !(rc = make_plan(u, k, st, &p)))
+		rc = check_single_txn(u, &p);
+	if (!rc)
+		rc = ensure_tables(u, true);
+	for (int tries = 0; !rc && tries < MAX_REPLANS; tries++) {
+		bool moved = false;
+		rt_plan_free(&p);
+		if (!u->purge && (rc = rt_project_state(r, true)))
+			break;
+		if ((rc = make_plan(u, k, st, &p)) || (rc = check_single_txn(u, &p)))
+			break;
+		rc = run_plan(u, &p, &moved);
+		if (rc || !moved)
+			break;
+		rt_log(r, RETORT_LOG_DEBUG, "the version table changed under us; planning again");
+	}
+	rt_plan_free(&p);
+	if (u->purge)
+		rt_state_free(&empty);
+	if (locked)
+		unlock_run(u);
+	return rc;
+}
+
+/* --- Offline ------------------------------------------------------------------ */
+
+/*
+ * Split "A:B"; without a colon the whole spec is the end and the start is
+ * NULL.  The parts are written into the caller's buffers.
+ */
+static bool split_range(const char *spec, rt_buf *start, rt_buf *end)
+{
+	const char *colon = strchr(spec, ':');
+	if (!colon) {
+		rt_buf_puts(end, spec);
+		return false;
+	}
+	rt_buf_put(start, spec, (size_t)(colon - spec));
+	rt_buf_puts(end, colon + 1);
+	return true;
+}
+
+/* The start state for offline output: the start revision(s) as the rows. */
+static int offline_state(run *u, const char *start, rt_state *st, bool *from_base)
+{
+	retort *r = u->r;
+	rt_strvec rows = RT_STRVEC_INIT;
+	rt_targets t = { 0 };
+	int rc = 0;
+	*from_base = !start || !*start || !strcmp(start, "base");
+	if (!*from_base) {
+		rc = rt_resolve(&t, &r->graph, NULL, start, &r->err);
+		for (size_t i = 0; !rc && i < t.n; i++)
+			rt_strvec_push(&rows, r->graph.nodes[t.v[i]].rf->id);
+	}
+	memset(st, 0, sizeof(*st));
+	if (!rc)
+		rc = rt_state_init(st, &r->graph, rows.v, rows.len, &r->err);
+	rt_targets_free(&t);
+	rt_strvec_free(&rows);
+	return rc;
+}
+
+static int run_offline(run *u, run_kind k, resolve_fn fn, const char *const *specs, size_t n)
+{
+	retort *r = u->r;
+	rt_buf start = RT_BUF_INIT, end = RT_BUF_INIT;
+	rt_strvec ends = RT_STRVEC_INIT;
+	rt_state st = { 0 };
+	rt_plan p = { 0 };
+	bool has_start = false, from_base = true, have_state = false;
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		rt_buf s = RT_BUF_INIT;
+		rt_buf_clear(&end);
+		bool ranged = split_range(specs[i], &s, &end);
+		if (ranged && has_start && strcmp(s.ptr, start.ptr))
+			rc = rt_error(&r->err, RETORT_EUSAGE,
+				      "stamp with --sql needs one start revision for every range");
+		if (ranged && !has_start) {
+			rt_buf_puts(&start, s.ptr);
+			has_start = true;
+		}
+		rt_buf_free(&s);
+		rt_strvec_push(&ends, end.ptr);
+	}
+	if (!rc && k == RUN_DOWNGRADE && !has_start)
+		rc = rt_error(&r->err, RETORT_EUSAGE,
+			      "downgrade with --sql requires <fromrev>:<torev>");
+	if (!rc)
+		rc = offline_state(u, has_start ? start.ptr : NULL, &st, &from_base);
+	have_state = !rc;
+	if (!rc)
+		rc = resolve_specs(u, fn, &st, (const char *const *)ends.v, ends.len);
+	if (!rc)
+		rc = make_plan(u, k, &st, &p);
+	if (!rc)
+		rc = check_single_txn(u, &p);
+	if (rc)
+		goto done;
+	if (from_base)
+		ensure_tables(u, true);
+	rc = run_plan(u, &p, &(bool){ false });
+done:
+	rt_plan_free(&p);
+	if (have_state)
+		rt_state_free(&st);
+	rt_strvec_free(&ends);
+	rt_buf_free(&start);
+	rt_buf_free(&end);
+	return rc;
+}
+
+static int run_command(retort *r, const retort_run_options *o, run_kind k, resolve_fn fn,
+		       const char *const *specs, size_t n)
+{
+	static const char *const names[] = { "upgrade", "downgrade", "stamp" };
+	run u;
+	int rc = run_init(&u, r, o, names[k], true);
+	if (!rc && !u.offline && k != RUN_STAMP && strchr(specs[0], ':'))
+		rc = rt_error(&r->err, RETORT_EUSAGE,
+			      "range revision not allowed: '%s' (a range needs --sql)", specs[0]);
+	if (!rc)
+		rc = u.offline ? run_offline(&u, k, fn, specs, n) : run_online(&u, k, fn, specs, n);
+	run_free(&u);
+	return rc;
+}
+
+/* --- The public functions ------------------------------------------------------ */
+
+int retort_upgrade(retort *r, const char *target, const retort_run_options *o)
+{
+	const char *spec = target && *target ? target : "heads";
+	return run_command(r, o, RUN_UPGRADE, rt_resolve, &spec, 1);
+}
+
+int retort_downgrade(retort *r, const char *target, const retort_run_options *o)
+{
+	if (!target || !*target)
+		return rt_error(&r->err, RETORT_EUSAGE, "downgrade needs a target revision");
+	return run_command(r, o, RUN_DOWNGRADE, rt_resolve_downgrade, &target, 1);
+}
+
+int retort_stamp(retort *r, const char *const *targets, size_t n, const retort_run_options *o)
+{
+	if (!n)
+		return rt_error(&r->err, RETORT_EUSAGE, "stamp needs at least one revision");
+	return run_command(r, o, RUN_STAMP, rt_resolve, targets, n);
+}
+
+int retort_ensure_version(retort *r, const retort_run_options *o)
+{
+	run u;
+	int rc = run_init(&u, r, o, "ensure_version", false);
+	if (!rc && !u.offline)
+		rc = rt_project_connect(r);
+	if (!rc)
+		rc = ensure_tables(&u, true);
+	run_free(&u);
+	return rc;
+}

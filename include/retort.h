@@ -166,9 +166,11 @@ typedef struct retort_rev {
 
 /*
  * Every revision, newest first (a reverse topological order: a revision
- * always comes before its parents), as `history` lists them.
+ * always comes before its parents), as `history` lists them.  Like every
+ * array of revisions below, *out belongs to the caller: release it with
+ * retort_revs_free (the revisions themselves stay the handle's).
  */
-RETORT_API int retort_revisions(retort *r, const retort_rev *const **out, size_t *n);
+RETORT_API int retort_revisions(retort *r, const retort_rev ***out, size_t *n);
 /*
  * The heads.  With resolve_dependencies, a head that another revision
  * depends on is not a head.

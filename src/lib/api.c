@@ -335,7 +335,7 @@ static const retort_rev **rev_array(size_t n)
 	return rt_xcalloc(n + 1, sizeof(const retort_rev *));
 }
 
-int retort_revisions(retort *r, const retort_rev *const **out, size_t *n)
+int retort_revisions(retort *r, const retort_rev ***out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -447,12 +447,8 @@ static int history_range(rt_targets *out, const rt_graph *g, const rt_state *st,
 
 int retort_history(retort *r, const char *range, const retort_rev ***out, size_t *n)
 {
-	if (!range || !*range) {
-		const retort_rev *const *all;
-		int rc = retort_revisions(r, &all, n);
-		*out = (const retort_rev **)all;
-		return rc;
-	}
+	if (!range || !*range)
+		return retort_revisions(r, out, n);
 	*out = NULL;
 	*n = 0;
 	rt_targets t;

@@ -273,7 +273,7 @@ static int interpolate_all(loader *ld)
 		const char *sec = pass ? "DEFAULT" : cfg->section;
 		for (size_t i = 0; i < ld->n; i++) {
 			const ini_entry *e = &ld->e[i];
-			char *v;
+			char *v = NULL;
 			if (strcmp(e->section, sec) || rt_strvec_contains(&cfg->keys, e->key))
 				continue;
 			if ((rc = interpolate(ld, e, &v)) < 0)

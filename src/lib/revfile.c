@@ -279,7 +279,7 @@ static int header_comment(parse *ps, const line *l, const char *body, size_t n)
 
 static int header_line(parse *ps, const line *l)
 {
-	size_t n;
+	size_t n = 0;
 	const char *body = comment_body(l, &n);
 	if (body)
 		return header_comment(ps, l, body, n);

@@ -276,7 +276,7 @@ static int resolve_relative(rt_targets *out, const rt_graph *g, const rt_state *
 			    const branch *b, const uint8_t *desc, const char *spec,
 			    const char *sym, long n, rt_err *err)
 {
-	uint32_t start = RT_NIL, to;
+	uint32_t start = RT_NIL, to = RT_NIL;
 	bool base;
 	int rc;
 	if (!*sym) {
@@ -407,7 +407,7 @@ static int downgrade_steps(rt_targets *out, const rt_graph *g, const rt_state *s
 	branch b = { label, label ? rt_map_get(&g->by_label, label) : NULL, NULL };
 	rt_targets cur = { 0 };
 	bool base;
-	uint32_t at;
+	uint32_t at = RT_NIL;
 	int rc;
 	if (label && !b.label_node)
 		return rt_error(err, RETORT_ENOTFOUND, "no such branch label '%s' in '%s'", label, spec);

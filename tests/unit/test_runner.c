@@ -402,11 +402,11 @@ static void test_runner__current_and_resolve_read_the_database(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(revs[0]->id, "bbbb0002");
 	retort_revs_free(revs);
-	const retort_rev *const *all = NULL;
+	const retort_rev **all = NULL;
 	EXPECT_OK(retort_revisions(p.r, &all, &n));
 	assert_int_equal(n, 3);
 	assert_string_equal(all[0]->id, "cccc0003"); /* newest first */
-	retort_revs_free((const retort_rev **)all);
+	retort_revs_free(all);
 	project_free(&p);
 }
 

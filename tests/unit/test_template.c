@@ -106,7 +106,7 @@ static void check_slug(const char *msg, int len, const char *want)
 	rt_buf b = RT_BUF_INIT;
 	rt_slugify(&b, msg, len);
 	if (strcmp(b.ptr, want))
-		fail_msg("slug of '%s' (%d): want '%s', got '%s'", msg, len, want, b.ptr);
+		fail_msg("slug of '%s' (%d): want '%s', got '%s'", msg ? msg : "(null)", len, want, b.ptr);
 	rt_buf_free(&b);
 }
 

@@ -1,0 +1,97 @@
+/*
+ * common.c: opening a project, reporting errors, help text.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout); /* keep the order of stdout and stderr on one terminal */
+	fputs("retort: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage_error(const cli_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	rt_buf b = RT_BUF_INIT;
+	va_start(ap, fmt);
+	rt_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		cli_error("%s; see 'retort help %s'", b.ptr, cmd->name);
+	else
+		cli_error("%s", b.ptr);
+	rt_buf_free(&b);
+	return 2;
+}
+
+int cli_fail(retort *r, int rc)
+{
+	const char *msg = r ? retort_errmsg(r) : NULL;
+	if (!msg || !*msg)
+		msg = retort_strerror(rc);
+	cli_error("%s", msg);
+	return retort_exit_code(rc);
+}
+
+int cli_open(cli *c, unsigned flags, retort **out)
+{
+	retort_options o = RETORT_OPTIONS_INIT;
+	o.flags = flags;
+	o.config = c->config;
+	o.name = c->name;
+	o.url = c->url;
+	o.xargs = (const char *const *)c->xargs.v;
+	o.nxargs = c->xargs.len;
+	o.log = cli_log;
+	o.log_data = c;
+	o.verbosity = c->verbose;
+	o.wait = c->wait;
+
+	*out = NULL;
+	int rc = retort_open(out, &o);
+	if (rc < 0) {
+		int code = cli_fail(*out, rc);
+		retort_free(*out);
+		*out = NULL;
+		return code;
+	}
+	return 0;
+}
+
+const retort_rev *cli_find_rev(retort *r, const char *id)
+{
+	const retort_rev **all = NULL;
+	const retort_rev *found = NULL;
+	size_t n = 0;
+	if (retort_revisions(r, &all, &n) < 0)
+		return NULL;
+	for (size_t i = 0; i < n && !found; i++)
+		if (!strcmp(all[i]->id, id))
+			found = all[i];
+	retort_revs_free(all);
+	return found;
+}
+
+void cli_print_help(const cli_cmd *cmd)
+{
+	printf("usage: retort %s\n\n%s\n", cmd->usage, cmd->summary);
+	if (cmd->options)
+		printf("\n%s", cmd->options);
+	printf("\nGlobal options (-c, -n, --url, -x, -q, -v, --json, --wait) may\n"
+	       "come before or after the command; see 'retort help'.\n");
+}
+
+void cli_sql_out(void *data, const char *sql)
+{
+	(void)data;
+	fputs(sql, stdout);
+}

@@ -311,22 +311,25 @@ int rt_graph_build(rt_graph *g, rt_revfile *files, uint32_t n, rt_err *err)
 	int rc;
 	memset(g, 0, sizeof(*g));
 	g->n = n;
-	g->nodes = rt_xcalloc(n, sizeof(rt_node));
+	g->nodes = rt_xcalloc(n ? n : 1, sizeof(rt_node));
 	for (uint32_t i = 0; i < n; i++)
 		g->nodes[i].rf = &files[i];
 
 	if ((rc = add_ids(err, g->nodes, n, &g->by_id)) < 0 ||
 	    (rc = add_labels(err, g->nodes, n, &g->by_label, &g->by_id)) < 0)
-		return rc;
+		goto fail;
 	for (uint32_t i = 0; i < n; i++)
 		if ((rc = link_node(err, g, &g->nodes[i])) < 0)
-			return rc;
+			goto fail;
 	link_reverse(g);
 	if ((rc = topo_sort(err, g)) < 0)
-		return rc;
+		goto fail;
 	find_ends(g);
 	fill_public(g);
 	return 0;
+fail:
+	rt_graph_free(g);
+	return rc;
 }
 
 void rt_graph_free(rt_graph *g)

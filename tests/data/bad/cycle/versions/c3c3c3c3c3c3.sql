@@ -1,0 +1,9 @@
+-- one half of a cycle
+--
+-- Revision ID: c3c3c3c3c3c3
+-- Revises: b2b2b2b2b2b2
+-- Create Date: 2026-01-01 00:00:00.000000
+
+-- migrate:upgrade
+
+-- migrate:downgrade

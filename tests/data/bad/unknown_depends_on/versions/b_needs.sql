@@ -1,0 +1,12 @@
+-- depends on a revision nobody has
+--
+-- Revision ID: b2b2b2b2b2b2
+-- Revises: a1a1a1a1a1a1
+-- Create Date: 2026-01-01 00:00:00.000000
+-- Depends On: deadbeef0000
+
+-- migrate:upgrade
+CREATE TABLE needs (id INTEGER PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE needs;

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# Offline mode: upgrade/downgrade --sql print the script and touch nothing,
+# not even to create the database file.
+
+load helpers
+
+# line_of PATTERN: the first line number of the output matching a fixed string.
+line_of() {
+	printf '%s\n' "$output" | grep -nF -- "$1" | head -n 1 | cut -d: -f1
+}
+
+# before A B: the first occurrence of A comes before the first of B.
+before() {
+	local a b
+	a=$(line_of "$1")
+	b=$(line_of "$2")
+	if [ -z "$a" ] || [ -z "$b" ] || [ "$a" -ge "$b" ]; then
+		printf 'expected "%s" (line %s) before "%s" (line %s) in:\n%s\n' "$1" "$a" "$2" "$b" "$output" >&2
+		return 1
+	fi
+}
+
+@test "upgrade head --sql prints the whole script and creates no database" {
+	project
+	chain 3
+	run --separate-stderr retort upgrade head --sql
+	expect_status 0
+	[ ! -e t.db ]
+	norm=$(printf '%s\n' "$output" | tr -s ' \t\n' ' ')
+	expect_match "$norm" 'CREATE TABLE alembic_version \( ?version_num VARCHAR\(32\) NOT NULL, ?CONSTRAINT alembic_version_pkc PRIMARY KEY \(version_num\) ?\);'
+	before "CREATE TABLE alembic_version" "CREATE TABLE t1 (x INTEGER);"
+	before "CREATE TABLE t1 (x INTEGER);" "INSERT INTO alembic_version (version_num) VALUES ('$(chain_id 1)');"
+	before "INSERT INTO alembic_version (version_num) VALUES ('$(chain_id 1)');" "CREATE TABLE t2 (x INTEGER);"
+	before "CREATE TABLE t2 (x INTEGER);" "UPDATE alembic_version SET version_num='$(chain_id 2)' WHERE alembic_version.version_num = '$(chain_id 1)';"
+	before "CREATE TABLE t3 (x INTEGER);" "UPDATE alembic_version SET version_num='$(chain_id 3)' WHERE alembic_version.version_num = '$(chain_id 2)';"
+	before "-- Running upgrade $(chain_id 1) -> $(chain_id 2)" "CREATE TABLE t2 (x INTEGER);"
+	# The script runs: fed to sqlite3, it gives the database retort would.
+	printf '%s\n' "$output" | sqlite3 -batch fed.db
+	expect_eq "$(rows fed.db)" "$(chain_id 3)"
+	expect_eq "$(sql fed.db "SELECT count(*) FROM sqlite_master WHERE name IN ('t1','t2','t3')")" 3
+	[ ! -e t.db ]
+}
+
+@test "upgrade A:B --sql prints only the steps after A" {
+	project
+	chain 4
+	run --separate-stderr retort upgrade "$(chain_id 1):$(chain_id 3)" --sql
+	expect_status 0
+	[ ! -e t.db ]
+	expect_no_match "$output" 'CREATE TABLE t1 '
+	expect_no_match "$output" 'CREATE TABLE t4 '
+	expect_no_match "$output" 'CREATE TABLE alembic_version'
+	before "CREATE TABLE t2 (x INTEGER);" "UPDATE alembic_version SET version_num='$(chain_id 2)' WHERE alembic_version.version_num = '$(chain_id 1)';"
+	before "CREATE TABLE t3 (x INTEGER);" "UPDATE alembic_version SET version_num='$(chain_id 3)' WHERE alembic_version.version_num = '$(chain_id 2)';"
+}
+
+@test "downgrade B:A --sql prints the downgrade sections in reverse" {
+	project
+	chain 4
+	run --separate-stderr retort downgrade "$(chain_id 3):$(chain_id 1)" --sql
+	expect_status 0
+	[ ! -e t.db ]
+	before "DROP TABLE t3;" "UPDATE alembic_version SET version_num='$(chain_id 2)' WHERE alembic_version.version_num = '$(chain_id 3)';"
+	before "UPDATE alembic_version SET version_num='$(chain_id 2)'" "DROP TABLE t2;"
+	before "DROP TABLE t2;" "UPDATE alembic_version SET version_num='$(chain_id 1)' WHERE alembic_version.version_num = '$(chain_id 2)';"
+	expect_no_match "$output" 'DROP TABLE t1;'
+	expect_no_match "$output" 'DROP TABLE t4;'
+}
+
+@test "downgrade to base --sql deletes the last row" {
+	project
+	chain 2
+	run --separate-stderr retort downgrade "$(chain_id 2):base" --sql
+	expect_status 0
+	[ ! -e t.db ]
+	before "DROP TABLE t1;" "DELETE FROM alembic_version WHERE alembic_version.version_num = '$(chain_id 1)';"
+}
+
+@test "downgrade --sql without a range is exit 2" {
+	project
+	chain 2
+	run --separate-stderr retort downgrade -1 --sql
+	expect_status 2
+	one_error
+	[ ! -e t.db ]
+}
+
+@test "a merge offline: one DELETE and one UPDATE" {
+	project
+	graph
+	run --separate-stderr retort upgrade "$B:$E" --sql
+	expect_status 0
+	[ ! -e t.db ]
+	expect_match "$output" "INSERT INTO alembic_version \(version_num\) VALUES \('($C|$D)'\);"
+	expect_match "$output" "DELETE FROM alembic_version WHERE alembic_version.version_num = '($C|$D)';"
+	expect_match "$output" "UPDATE alembic_version SET version_num='$E' WHERE alembic_version.version_num = '($C|$D)';"
+}
+
+@test "--sql never touches an existing database" {
+	project
+	chain 3
+	retort upgrade +1 2>/dev/null
+	before_sum=$(dbsum)
+	run --separate-stderr retort upgrade head --sql
+	expect_status 0
+	expect_eq "$(dbsum)" "$before_sum"
+	expect_eq "$(rows)" "$(chain_id 1)"
+}
+
+@test "--sql with a PostgreSQL URL needs no server" {
+	project
+	chain 2
+	run --separate-stderr retort --url 'postgresql://u:Se@cr:et%25MARKER@127.0.0.1:1/db' upgrade head --sql
+	expect_status 0
+	expect_match "$output" "CREATE TABLE t1"
+	expect_match "$output" "INSERT INTO alembic_version"
+	expect_no_match "$output$stderr" 'MARKER|Se@cr'
+}

@@ -119,6 +119,9 @@ void cli_log(void *data, retort_level level, const char *msg,
 void cli_progress_clear(cli *c);
 /* The SQL callback of --sql: the text goes to stdout as it comes. */
 void cli_sql_out(void *data, const char *sql);
+/* upgrade and downgrade: parse REV [--sql] [--tag T], open, run. */
+typedef int (*cli_migrate_fn)(retort *r, const char *target, const retort_run_options *o);
+int cli_migrate(cli *c, const cli_cmd *cmd, int argc, char **argv, cli_migrate_fn run);
 
 /* --- output.c: Alembic's text formats ------------------------------------ */
 

@@ -1,0 +1,53 @@
+/*
+ * migrate.c: what `upgrade` and `downgrade` share: REV [--sql] [--tag TAG].
+ *
+ * Online, each step is reported by the library ("Running upgrade a -> b,
+ * msg"); with --sql nothing is touched and the script goes to stdout.  A
+ * range A:B only makes sense offline, as in Alembic.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+enum { O_SQL = 256, O_TAG };
+
+static const cli_opt opts[] = {
+	{ O_SQL, 0, "sql", 0 },
+	{ O_TAG, 0, "tag", 1 },
+	{ 0, 0, NULL, 0 }
+};
+
+static int on_opt(void *data, int id, const char *arg)
+{
+	retort_run_options *o = data;
+	if (id == O_SQL)
+		o->sql = cli_sql_out;
+	else if (id == O_TAG)
+		o->tag = arg;
+	return 0;
+}
+
+int cli_migrate(cli *c, const cli_cmd *cmd, int argc, char **argv, cli_migrate_fn run)
+{
+	retort_run_options o = RETORT_RUN_OPTIONS_INIT;
+	cli_getopt g;
+	int code = cli_parse(c, &g, cmd, opts, argc, argv, on_opt, &o);
+	const char *target = g.npos == 1 ? g.pos[0] : NULL;
+	if (code < 0 && g.npos != 1)
+		code = cli_usage_error(cmd, g.npos ? "too many arguments"
+						   : "a revision is required");
+	cli_getopt_free(&g);
+	if (code >= 0)
+		return code;
+	if (!o.sql && strchr(target, ':'))
+		return cli_usage_error(cmd, "range revision not allowed without --sql");
+
+	retort *r;
+	if ((code = cli_open(c, 0, &r)))
+		return code;
+	int rc = run(r, target, &o);
+	if (rc < 0)
+		code = cli_fail(r, rc);
+	retort_free(r);
+	return code;
+}

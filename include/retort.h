@@ -240,13 +240,45 @@ typedef struct retort_revision_options {
 	size_t nmerge;
 	const char *upgrades;        /* section bodies; NULL: empty */
 	const char *downgrades;
+	int autogenerate;            /* fill both sections from the model (retort_diff);
+	                                the database must be at head */
 } retort_revision_options;
 
 #define RETORT_REVISION_OPTIONS_VERSION 1
-#define RETORT_REVISION_OPTIONS_INIT { RETORT_REVISION_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL }
+#define RETORT_REVISION_OPTIONS_INIT { RETORT_REVISION_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, 0 }
 
 /* Write a new revision file; *path_out (caller frees) names it. */
 RETORT_API int retort_revision(retort *r, const retort_revision_options *o, char **path_out);
+
+/* --- The model and the database ----------------------------------------- */
+
+/* One difference between the model and the database. */
+typedef struct retort_op {
+	const char *kind;    /* "add_column", "drop_table", ... (see retort(1)) */
+	const char *table;   /* the table it concerns, or NULL */
+	const char *name;    /* the object (column, index, ...) or NULL */
+	const char *text;    /* one line for a person: "add column 'todos.done'" */
+	const char *review;  /* why a reader should look before applying, or NULL */
+} retort_op;
+
+typedef struct retort_diff_result {
+	size_t nops;
+	const retort_op *ops;      /* in the order the upgrade applies them */
+	const char *upgrade_sql;   /* "" when there is nothing to do */
+	const char *downgrade_sql; /* the exact inverse */
+} retort_diff_result;
+
+#define RETORT_DIFF_AT_HEAD 0x1 /* fail unless the database is at head
+                                   ("Target database is not up to date.") */
+
+/*
+ * Compare the model (the `model` key: a .sql file or a folder of them,
+ * loaded into the scratch database `dev_url`) with the database.  Objects
+ * that include_objects / exclude_objects leave out, the version table and
+ * retort_log are ignored.  *out belongs to the caller: retort_diff_free.
+ */
+RETORT_API int retort_diff(retort *r, unsigned flags, retort_diff_result **out);
+RETORT_API void retort_diff_free(retort_diff_result *d);
 
 /* Template names that `init` can write (NULL-terminated, static). */
 RETORT_API const char *const *retort_templates(void);

@@ -155,6 +155,8 @@ json_t *cli_json_strings(const char *const *v, size_t n);
 json_t *cli_json_current(retort *r, char *const *rows, size_t n);
 /* Print one document to stdout and release it. */
 void cli_json_print(json_t *doc);
+/* The operations of a model comparison (cmd_check.c). */
+json_t *cli_json_ops(const retort_diff_result *d);
 
 /* --- The commands ------------------------------------------------------ */
 
@@ -162,7 +164,7 @@ extern const cli_cmd cli_cmd_init, cli_cmd_revision, cli_cmd_merge,
 	cli_cmd_upgrade, cli_cmd_downgrade, cli_cmd_current, cli_cmd_history,
 	cli_cmd_heads, cli_cmd_branches, cli_cmd_show, cli_cmd_stamp,
 	cli_cmd_status, cli_cmd_edit, cli_cmd_list_templates,
-	cli_cmd_ensure_version, cli_cmd_help;
+	cli_cmd_ensure_version, cli_cmd_help, cli_cmd_check, cli_cmd_diff;
 
 /* The command table (main.c), NULL-terminated. */
 extern const cli_cmd *const cli_commands[];

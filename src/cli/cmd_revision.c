@@ -1,6 +1,7 @@
 /*
- * cmd_revision.c: `retort revision -m MSG [...]`: write a new, empty
- * revision file on a head.  The library reports "Generating <path>".
+ * cmd_revision.c: `retort revision -m MSG [...]`: write a new revision
+ * file on a head, empty or (--autogenerate) filled from the model.  The
+ * library reports "Generating <path>".
  */
 #include "cli.h"
 
@@ -27,7 +28,6 @@ static const cli_opt opts[] = {
 struct args {
 	retort_revision_options o;
 	rt_strvec depends_on;
-	int autogenerate;
 	int sql;
 };
 
@@ -42,7 +42,7 @@ static int on_opt(void *data, int id, const char *arg)
 	case O_DEPENDS: rt_strvec_push(&a->depends_on, arg); break;
 	case O_REV_ID: a->o.rev_id = arg; break;
 	case O_VERSION_PATH: a->o.version_path = arg; break;
-	case O_AUTOGENERATE: a->autogenerate = 1; break;
+	case O_AUTOGENERATE: a->o.autogenerate = 1; break;
 	case O_SQL: a->sql = 1; break;
 	}
 	return 0;
@@ -56,17 +56,12 @@ static int check_args(const struct args *a, const cli_getopt *g)
 	if (a->sql)
 		return cli_usage_error(&cli_cmd_revision,
 			"--sql is not available for revision (there is no env.py to run)");
-	if (a->autogenerate) {
-		cli_error("--autogenerate needs the model comparison, which is not "
-			  "built yet; write the SQL by hand");
-		return 2;
-	}
 	return -1;
 }
 
 static int cmd_revision(cli *c, int argc, char **argv)
 {
-	struct args a = { RETORT_REVISION_OPTIONS_INIT, RT_STRVEC_INIT, 0, 0 };
+	struct args a = { RETORT_REVISION_OPTIONS_INIT, RT_STRVEC_INIT, 0 };
 	cli_getopt g;
 	int code = cli_parse(c, &g, &cli_cmd_revision, opts, argc, argv, on_opt, &a);
 	if (code < 0)
@@ -92,7 +87,8 @@ const cli_cmd cli_cmd_revision = {
 	"revision", NULL, cmd_revision,
 	"create a new revision file",
 	"revision [-m MSG] [--head REV] [--splice] [--branch-label L]\n"
-	"              [--depends-on REV]... [--rev-id ID] [--version-path DIR]",
+	"              [--depends-on REV]... [--rev-id ID] [--version-path DIR]\n"
+	"              [--autogenerate]",
 	"  -m, --message MSG     the message (the file's first line and slug)\n"
 	"      --head REV        the parent (default: head; 'base' for a new root)\n"
 	"      --splice          allow a --head that is not a head\n"
@@ -100,5 +96,6 @@ const cli_cmd cli_cmd_revision = {
 	"      --depends-on REV  a revision this one depends on (repeatable)\n"
 	"      --rev-id ID       this id instead of a random one\n"
 	"      --version-path D  write the file into this version location\n"
-	"      --autogenerate    fill the sections from the model (not built yet)\n"
+	"      --autogenerate    fill both sections from the model (the database\n"
+	"                        must be at head)\n"
 };

@@ -401,13 +401,30 @@ int retort_revision(retort *r, const retort_revision_options *o, char **path_out
 	if (rc)
 		return rc;
 	newrev n = { 0 };
+	retort_diff_result *diff = NULL;
+	retort_revision_options filled;
 	bool merge = o->merge && o->nmerge;
 	if ((rc = merge ? parents_for_merge(r, &n, o) : parents_for_revision(r, &n, o)) ||
 	    (rc = choose_id(r, &n, o->rev_id)) || (rc = check_label(r, o->branch_label)) ||
 	    (rc = resolve_depends(r, &n, o)) || (rc = choose_dir(r, &n, o->version_path)))
 		goto done;
+	if (o->autogenerate) {
+		/* both sections from the model; Alembic writes the file even when
+		   nothing changed, and so do we */
+		if ((rc = retort_diff(r, RETORT_DIFF_AT_HEAD, &diff)))
+			goto done;
+		filled = *o;
+		filled.upgrades = diff->upgrade_sql;
+		filled.downgrades = diff->downgrade_sql;
+		for (size_t i = 0; i < diff->nops; i++)
+			rt_log(r, RETORT_LOG_INFO, "Detected %s", diff->ops[i].text);
+		if (!diff->nops)
+			rt_log(r, RETORT_LOG_INFO, "No changes in schema detected.");
+		o = &filled;
+	}
 	rc = write_revision(r, &n, o, path_out);
 done:
+	retort_diff_free(diff);
 	newrev_free(&n);
 	return rc;
 }

@@ -1,0 +1,33 @@
+/*
+ * model.h: the model (the schema the team wants) read as a catalog.
+ *
+ * The model is SQL: cfg.model names a .sql file or a folder of them (run in
+ * file-name order).  It is loaded into a scratch database (dev_url; SQLite:
+ * in memory) and read back by the dialect's inspector, so that the model
+ * and the database are compared in the same terms.
+ */
+#ifndef RT_LIB_MODEL_H
+#define RT_LIB_MODEL_H
+
+#include "diff.h"
+#include "project.h"
+#include "schema.h"
+
+/*
+ * Load the model into *out, and its `-- retort:renamed-from old` comments
+ * into *renames.  A statement of the model that fails is RETORT_EPARSE:
+ * "schema.sql:12: near "TABL": syntax error".
+ */
+int rt_model_load(retort *r, rt_schema *out, rt_renames *renames);
+
+/* Read the handle's current connection with the dialect's inspector. */
+int rt_inspect(retort *r, rt_schema *out);
+
+/*
+ * The renames declared in model text: a comment `-- retort:renamed-from X`
+ * at the end of a column's line or on the line above names X as the
+ * column's old name; above a CREATE TABLE line, the table's.
+ */
+void rt_model_renames(rt_renames *out, const char *text);
+
+#endif

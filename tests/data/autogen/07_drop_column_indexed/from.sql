@@ -1,0 +1,3 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT);
+CREATE INDEX ix_t_b ON t (b);
+CREATE INDEX ix_t_a ON t (a);

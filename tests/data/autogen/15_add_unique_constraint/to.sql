@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT, CONSTRAINT uq_t_email UNIQUE (email));

@@ -1,0 +1,2 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, deleted INTEGER);
+CREATE INDEX ix_t_a ON t (a);

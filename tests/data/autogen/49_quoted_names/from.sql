@@ -1,0 +1,1 @@
+CREATE TABLE "Order Items" ("Id" INTEGER PRIMARY KEY, "Unit Price" REAL);

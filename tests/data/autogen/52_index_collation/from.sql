@@ -1,0 +1,2 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+CREATE INDEX ix_t_name ON t (name);

@@ -1,0 +1,5 @@
+create table t (
+    id   integer primary key,
+    name text not null default 'x',
+    n    INTEGER DEFAULT 0
+);

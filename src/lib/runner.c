@@ -512,6 +512,22 @@ static void step_banner(run *u, const rt_step *s, size_t i, size_t total, bool d
 }
 
 /*
+ * A transaction:false section ran, and then its bookkeeping transaction
+ * found the version table changed: someone that does not take our lock
+ * (another tool, a hand edit) wrote it meanwhile.  Re-planning cannot undo
+ * what the section did, so stop and say so.
+ */
+static int moved_under_section(run *u, const rt_step *s, const rt_section *sec, bool *moved)
+{
+	*moved = false;
+	return rt_error(&u->r->err, RETORT_ESTATE,
+			"%s:%u: the version table changed while this transaction:false section "
+			"ran; its statements are applied, the version table was not moved "
+			"(check the database, then run `retort stamp`)",
+			u->r->graph.nodes[s->node].rf->path, sec->line);
+}
+
+/*
  * Run step i of the plan.  own_txn: the step is its own transaction (else
  * the caller holds one around the whole run).  *moved: the version table no
  * longer holds what the plan expects; nothing was done.
@@ -544,8 +560,11 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 	}
 	if (own_txn && (rc = txn_begin(u)))
 		return rc;
-	if (own_txn && !outside && ((rc = check_rows(u, moved)) || *moved))
+	if (own_txn && ((rc = check_rows(u, moved)) || *moved)) {
+		if (outside && *moved)
+			rc = moved_under_section(u, s, sec, moved);
 		goto fail;
+	}
 	if (!outside && (rc = exec_section(u, s, sec)))
 		goto fail;
 	long ms = (long)((now_seconds() - t) * 1000 + 0.5);
@@ -644,6 +663,11 @@ static void lock_key(run *u, rt_buf *key)
 		      schema_of(u) ? schema_of(u) : "", r->cfg.version_table);
 }
 
+/*
+ * Take the run-wide lock, before the version table is read or created, for
+ * the whole run: PostgreSQL's advisory lock, SQLite's lock file.  The time
+ * it took goes to the debug log, so that a slow start can be explained.
+ */
 static int lock_run(run *u, bool *locked)
 {
 	retort *r = u->r;
@@ -654,7 +678,11 @@ static int lock_run(run *u, bool *locked)
 	rt_buf key = RT_BUF_INIT;
 	lock_key(u, &key);
 	retort_dberror e = { .offset = -1 };
+	double t = now_seconds();
 	int rc = d->lock(r->conn, key.ptr, r->cfg.lock_timeout, &e);
+	if (!rc)
+		rt_log(r, RETORT_LOG_DEBUG, "took the migration lock '%s' after %ld ms", key.ptr,
+		       (long)((now_seconds() - t) * 1000 + 0.5));
 	rt_buf_free(&key);
 	if (rc)
 		return rt_error(&r->err, RETORT_ELOCK, "%s", e.message);
@@ -882,11 +910,14 @@ int retort_stamp(retort *r, const char *const *targets, size_t n, const retort_r
 int retort_ensure_version(retort *r, const retort_run_options *o)
 {
 	run u;
+	bool locked = false;
 	int rc = run_init(&u, r, o, "ensure_version", false);
-	if (!rc && !u.offline)
-		rc = rt_project_connect(r);
+	if (!rc && !u.offline && !(rc = rt_project_connect(r)))
+		rc = lock_run(&u, &locked);
 	if (!rc)
 		rc = ensure_tables(&u, true);
+	if (locked)
+		unlock_run(&u);
 	run_free(&u);
 	return rc;
 }

@@ -449,30 +449,80 @@ static void test_runner__stamp_moves_the_row(void **state)
 	project_free(&p);
 }
 
-/* Another runner applies everything while the first is about to start. */
+/*
+ * A writer that takes no run lock (another tool, a hand edit) applies
+ * everything while the runner is about to start its first step.
+ */
 static void race_ahead(project *p, const retort_progress *pr)
 {
 	if (pr->step != 1 || p->progress_calls != 1)
 		return;
-	retort *other = NULL;
-	retort_options o = RETORT_OPTIONS_INIT;
-	o.config = p->ini.ptr;
-	assert_int_equal(retort_open(&other, &o), 0);
-	assert_int_equal(retort_upgrade(other, "head", NULL), 0);
-	retort_free(other);
+	assert_int_equal(db_exec(p, "CREATE TABLE t1 (id INTEGER); CREATE TABLE t2 (id INTEGER); "
+				    "CREATE TABLE t3 (id INTEGER); "
+				    "INSERT INTO alembic_version VALUES ('cccc0003')"),
+			 SQLITE_OK);
 }
 
-static void test_runner__a_second_runner_never_applies_a_step_twice(void **state)
+static void test_runner__a_writer_without_the_lock_makes_the_runner_replan(void **state)
 {
 	project p;
 	project_init(&p, NULL);
 	three_revs(&p);
 	project_open(&p);
 	p.on_progress = race_ahead;
-	/* CREATE TABLE t1 twice would fail: the first runner must re-plan */
+	/* CREATE TABLE t1 twice would fail: the runner must re-read and re-plan */
 	EXPECT_OK(retort_upgrade(p.r, "head", NULL));
 	assert_string_equal(db_rows(&p, "SELECT version_num FROM alembic_version"), "cccc0003;");
+	assert_string_equal(db_rows(&p, "SELECT count(*) FROM retort_log"), "0;");
+	project_free(&p);
+}
+
+/* A second runner, in the middle of the first one's run. */
+static int alongside_runs;
+
+static void run_alongside(project *p, const retort_progress *pr)
+{
+	if (pr->step != 2 || p->progress_calls != 2)
+		return;
+	rt_buf text = RT_BUF_INIT;
+	rt_buf_printf(&text,
+		      "[retort]\nscript_location = %%(here)s/migrations\n"
+		      "url = sqlite:///%s\nlock_timeout = 200ms\n",
+		      p->db.ptr);
+	write_file(p->dir, "other.ini", text.ptr);
+	rt_buf_clear(&text);
+	rt_path_join(&text, p->dir, "other.ini");
+	retort *other = NULL;
+	retort_options o = RETORT_OPTIONS_INIT;
+	o.config = text.ptr;
+	assert_int_equal(retort_open(&other, &o), 0);
+	assert_int_equal(retort_upgrade(other, "head", NULL), RETORT_ELOCK);
+	rt_buf want = RT_BUF_INIT;
+	rt_buf_printf(&want,
+		      "could not take the migration lock on '%s-retort.lock' within 0.2 s; "
+		      "held by another retort run (pid %ld)",
+		      p->db.ptr, (long)getpid());
+	assert_string_equal(retort_errmsg(other), want.ptr);
+	retort_free(other);
+	rt_buf_free(&want);
+	rt_buf_free(&text);
+	alongside_runs++;
+}
+
+static void test_runner__a_second_runner_waits_for_the_lock_and_names_its_holder(void **state)
+{
+	project p;
+	project_init(&p, NULL);
+	three_revs(&p);
+	project_open(&p);
+	p.on_progress = run_alongside;
+	alongside_runs = 0;
+	EXPECT_OK(retort_upgrade(p.r, "head", NULL));
+	assert_int_equal(alongside_runs, 1);
 	assert_string_equal(db_rows(&p, "SELECT count(*) FROM retort_log"), "3;");
+	/* the lock was given back: a run after this one takes it at once */
+	EXPECT_OK(retort_stamp(p.r, (const char *[]){ "base" }, 1, NULL));
+	assert_string_equal(db_rows(&p, "SELECT count(*) FROM alembic_version"), "0;");
 	project_free(&p);
 }
 
@@ -679,7 +729,8 @@ int main(void)
 		cmocka_unit_test(test_runner__current_and_resolve_read_the_database),
 		cmocka_unit_test(test_runner__unknown_row_is_refused_until_stamp_purge),
 		cmocka_unit_test(test_runner__stamp_moves_the_row),
-		cmocka_unit_test(test_runner__a_second_runner_never_applies_a_step_twice),
+		cmocka_unit_test(test_runner__a_writer_without_the_lock_makes_the_runner_replan),
+		cmocka_unit_test(test_runner__a_second_runner_waits_for_the_lock_and_names_its_holder),
 		cmocka_unit_test(test_runner__offline_upgrade_is_alembics_layout),
 		cmocka_unit_test(test_runner__offline_downgrade_requires_a_range),
 		cmocka_unit_test(test_runner__online_range_is_refused),

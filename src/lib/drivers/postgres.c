@@ -671,7 +671,16 @@ static int setup_session(pg_conn *pc, retort_dberror *err)
 				"standard_conforming_strings = on)");
 	const char *enc = PQparameterStatus(pc->pg, "server_encoding");
 	pc->byte_positions = enc && strcmp(enc, "SQL_ASCII") == 0;
-	int ret = run(pc, "SET client_min_messages = warning", NULL, NULL, err);
+	/*
+	 * If this runner is killed mid-statement while it holds the run lock,
+	 * the server only notices the dead client when the statement ends,
+	 * unless it checks the socket while running (PostgreSQL 14+).  Checking
+	 * every second frees the lock for the next runner within a second.
+	 */
+	const char *sql = PQserverVersion(pc->pg) >= 140000
+		? "SET client_min_messages = warning; SET client_connection_check_interval = 1000"
+		: "SET client_min_messages = warning";
+	int ret = run(pc, sql, NULL, NULL, err);
 	return ret ? RETORT_ECONNECT : 0;
 }
 

@@ -5,21 +5,41 @@
  * A URL's path is opened as given, relative to the working folder, as
  * SQLAlchemy does; no path means an in-memory database.  SQLite's defaults
  * are left alone (foreign_keys stays off, as under Alembic), except the busy
- * timeout, which is the project's lock_timeout: two runners serialise on
- * BEGIN IMMEDIATE, one write transaction per step, and the second waits for
- * the first instead of failing with "database is locked".
+ * timeout, which is the project's lock_timeout: each step's write
+ * transaction is a BEGIN IMMEDIATE, and whoever finds the file busy waits
+ * instead of failing with "database is locked".
+ *
+ * The run lock.  BEGIN IMMEDIATE alone cannot keep two runners apart: a
+ * transaction:false section runs outside any transaction, so both could run
+ * it.  A run therefore also takes an flock(2) on a sidecar file,
+ * "<database>-retort.lock" (created when missing, never removed: removing a
+ * lock file races with whoever opens it next), polled with backoff and
+ * jitter up to lock_timeout.  The kernel drops the lock when the holder
+ * closes it or dies, so a killed runner never blocks the next one.  The
+ * holder writes its pid into the file, so that a runner that gives up can
+ * say who holds it.  An in-memory database has no lock: no one else sees it.
  */
 #include "db.h"
 #include "retort/driver.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
 
 typedef struct sqlite_conn {
 	retort_conn base; /* first, as the driver interface requires */
 	sqlite3 *db;
+	char *lock_path;  /* "<database>-retort.lock"; NULL in memory */
+	int lock_fd;      /* >= 0 while this connection holds the run lock */
 } sqlite_conn;
 
 static sqlite3 *db_of(retort_conn *c)
@@ -55,6 +75,14 @@ static int sqlite_connect(retort_conn **out, const retort_conninfo *ci, retort_d
 	sqlite_conn *c = rt_xcalloc(1, sizeof(*c));
 	c->base.driver = &rt_sqlite_driver;
 	c->db = db;
+	c->lock_fd = -1;
+	/* SQLite's own name for the file: absolute, whatever the URL said */
+	const char *file = sqlite3_db_filename(db, "main");
+	if (file && *file) {
+		rt_buf lp = RT_BUF_INIT;
+		rt_buf_printf(&lp, "%s-retort.lock", file);
+		c->lock_path = rt_buf_detach(&lp);
+	}
 	*out = &c->base;
 	return 0;
 }
@@ -63,8 +91,12 @@ static void sqlite_close(retort_conn *c)
 {
 	if (!c)
 		return;
-	sqlite3_close_v2(db_of(c));
-	free(c);
+	sqlite_conn *sc = (sqlite_conn *)c;
+	if (sc->lock_fd >= 0)
+		close(sc->lock_fd); /* drops the flock */
+	sqlite3_close_v2(sc->db);
+	free(sc->lock_path);
+	free(sc);
 }
 
 /*
@@ -211,6 +243,133 @@ done:
 	return ret;
 }
 
+/* ---- the run lock ------------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* xorshift64*, as a factor in [0.75, 1.25): keeps runners that start together apart. */
+static double jitter(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	uint64_t r = *state * 0x2545F4914F6CDD1DULL;
+	return 0.75 + 0.5 * (double)(r >> 11) / 9007199254740992.0;
+}
+
+/*
+ * Write our pid into the lock file we hold (no pid: empty it).  Callers
+ * ignore a failure: it only costs a waiting runner's message the pid.
+ */
+static bool write_holder(int fd, bool with_pid)
+{
+	char text[32];
+	int n = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0)
+		return false;
+	return !with_pid || pwrite(fd, text, (size_t)n, 0) == n;
+}
+
+/* The holder's pid from the file, or 0 when it has written none (yet). */
+static long read_holder(int fd)
+{
+	char text[32];
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	char *end = NULL;
+	long pid = strtol(text, &end, 10);
+	return end != text && (*end == '\n' || *end == '\0') && pid > 0 ? pid : 0;
+}
+
+static int lock_failed(retort_dberror *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int lock_failed(retort_dberror *err, const char *fmt, ...)
+{
+	va_list ap;
+	memset(err, 0, sizeof(*err));
+	err->offset = -1;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return RETORT_ELOCK;
+}
+
+/*
+ * Take the run lock: flock(LOCK_EX | LOCK_NB) at once, then every 20 ms,
+ * doubling up to 500 ms, each wait +-25%, until timeout seconds have
+ * passed.  The key is not needed: the lock file is the database's own.
+ */
+static int sqlite_lock(retort_conn *c, const char *key, double timeout, retort_dberror *err)
+{
+	sqlite_conn *sc = (sqlite_conn *)c;
+	if (!sc->lock_path || sc->lock_fd >= 0)
+		return 0;
+	int fd = open(sc->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return lock_failed(err, "cannot open the lock file '%s': %s", sc->lock_path,
+				   strerror(errno));
+	uint64_t rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)sc;
+	rng = rng ? rng : 1;
+	double deadline = now_s() + (timeout > 0 ? timeout : 0), delay = 0.02;
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			(void)write_holder(fd, true);
+			sc->lock_fd = fd;
+			return 0;
+		}
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int e = errno;
+			close(fd);
+			return lock_failed(err, "cannot lock '%s': %s", sc->lock_path, strerror(e));
+		}
+		double left = deadline - now_s();
+		if (left <= 0)
+			break;
+		double wait = delay * jitter(&rng);
+		sleep_s(wait < left ? wait : left);
+		delay = delay * 2 < 0.5 ? delay * 2 : 0.5;
+	}
+	long pid = read_holder(fd);
+	close(fd);
+	char who[48] = "";
+	if (pid)
+		snprintf(who, sizeof(who), " (pid %ld)", pid);
+	return lock_failed(err,
+			   "could not take the migration lock on '%s' within %g s; "
+			   "held by another retort run%s",
+			   sc->lock_path, timeout > 0 ? timeout : 0, who);
+}
+
+/* Empty the file while still holding it: then it names no one. */
+static int sqlite_unlock(retort_conn *c, const char *key, retort_dberror *err)
+{
+	sqlite_conn *sc = (sqlite_conn *)c;
+	if (sc->lock_fd < 0)
+		return 0;
+	(void)write_holder(sc->lock_fd, false);
+	flock(sc->lock_fd, LOCK_UN);
+	close(sc->lock_fd);
+	sc->lock_fd = -1;
+	return 0;
+}
+
 const retort_driver rt_sqlite_driver = {
 	.version = RETORT_DRIVER_VERSION,
 	.name = "sqlite",
@@ -223,6 +382,6 @@ const retort_driver rt_sqlite_driver = {
 	.rollback = sqlite_rollback,
 	.table_exists = sqlite_table_exists,
 	.split = NULL, /* transaction:false sections run as one exec */
-	.lock = NULL,  /* BEGIN IMMEDIATE per step serialises runners */
-	.unlock = NULL,
+	.lock = sqlite_lock,
+	.unlock = sqlite_unlock,
 };

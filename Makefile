@@ -32,3 +32,12 @@ install:
 
 clean:
 	rm -rf build build-asan examples/todo-app/app.db
+
+# `make fuzz`: long fuzzing runs (tests/fuzz/README), FUZZ_SECONDS per target
+# (default 600), new inputs kept in tests/fuzz/corpus/; `make check` runs
+# the same targets for a few seconds each.  FUZZ_TARGETS picks some.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
+.PHONY: fuzz
+fuzz: deps
+	tests/fuzz/run --build build-fuzz --seconds $(FUZZ_SECONDS) --grow $(FUZZ_TARGETS)

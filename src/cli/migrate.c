@@ -36,6 +36,10 @@ int cli_migrate(cli *c, const cli_cmd *cmd, int argc, char **argv, cli_migrate_f
 	if (code < 0 && g.npos != 1)
 		code = cli_usage_error(cmd, g.npos ? "too many arguments"
 						   : "a revision is required");
+	/* the library reads "" as "heads": from a command line (an unset
+	   "$REV") it is a mistake, never a wish to apply everything */
+	else if (code < 0 && !*target)
+		code = cli_usage_error(cmd, "the revision is empty");
 	cli_getopt_free(&g);
 	if (code >= 0)
 		return code;

@@ -4,7 +4,8 @@
  * Each wrapper calls the driver, turns its retort_dberror into the handle's
  * error, and counts the call.  The counter is what fault injection keys on:
  * built with -DRETORT_FAULT_INJECTION, the call whose number equals
- * $RETORT_FAULT_AT fails with "injected fault" before reaching the driver.
+ * $RETORT_FAULT_AT fails with "injected fault" before reaching the driver
+ * (RETORT_FAULT_KIND and RETORT_FAULT_COUNT below refine that).
  */
 #include "db.h"
 #include "util/xalloc.h"
@@ -20,17 +21,66 @@ unsigned long rt_db_calls(void)
 	return db_calls;
 }
 
+#ifdef RETORT_FAULT_INJECTION
+/*
+ * Test-only knobs beside RETORT_FAULT_AT (tests/e2e/faults.bats):
+ *   RETORT_FAULT_KIND=lost  the fault is a lost connection: the open
+ *       transaction is rolled back (as the server does when a session dies)
+ *       and every later call fails too, as on a dead connection.
+ *   RETORT_FAULT_COUNT=FILE  at exit, write the number of calls made to FILE,
+ *       so a test knows how many fault points a command has.
+ */
+static bool conn_lost;
+
+static void write_count(void)
+{
+	const char *path = getenv("RETORT_FAULT_COUNT");
+	FILE *f = path && *path ? fopen(path, "w") : NULL;
+	if (!f)
+		return;
+	fprintf(f, "%lu\n", db_calls);
+	fclose(f);
+}
+
+static bool fault_lost(void)
+{
+	const char *kind = getenv("RETORT_FAULT_KIND");
+	return kind && !strcmp(kind, "lost");
+}
+#endif
+
 /* Count a call; true when this one is to fail (fault-injection builds only). */
 static bool fault_here(void)
 {
 	db_calls++;
 #ifdef RETORT_FAULT_INJECTION
+	if (db_calls == 1 && getenv("RETORT_FAULT_COUNT"))
+		atexit(write_count);
+	if (conn_lost)
+		return true;
 	const char *at = getenv("RETORT_FAULT_AT");
 	if (at && *at && strtoul(at, NULL, 10) == db_calls)
 		return true;
 #endif
 	return false;
 }
+
+#ifdef RETORT_FAULT_INJECTION
+/* A lost connection takes the open transaction with it, once. */
+static void fault_lose(retort *r, retort_dberror *e)
+{
+	if (fault_lost() && !conn_lost) {
+		retort_dberror ignored = { .offset = -1 };
+		conn_lost = true;
+		r->conn->driver->rollback(r->conn, &ignored);
+	}
+	if (conn_lost) {
+		snprintf(e->message, sizeof(e->message),
+			 "server closed the connection unexpectedly (injected fault)");
+		e->lost = 1;
+	}
+}
+#endif
 
 void rt_db_describe(rt_buf *out, const retort_dberror *e)
 {
@@ -60,6 +110,9 @@ static int injected(retort *r, retort_dberror *dbe)
 	memset(e, 0, sizeof(*e));
 	snprintf(e->message, sizeof(e->message), "injected fault");
 	e->offset = -1;
+#ifdef RETORT_FAULT_INJECTION
+	fault_lose(r, e);
+#endif
 	return db_failed(r, RETORT_EDB, e);
 }
 
@@ -120,6 +173,9 @@ int rt_db_rollback(retort *r)
 	rc = r->conn->driver->rollback(r->conn, &e);
 	if (fault) {
 		snprintf(e.message, sizeof(e.message), "injected fault");
+#ifdef RETORT_FAULT_INJECTION
+		fault_lose(r, &e);
+#endif
 		rc = RETORT_EDB;
 	}
 	if (rc && saved.code)

@@ -154,8 +154,13 @@ int rt_dotenv_parse(const char *text, size_t len, const char *name,
 	rt_buf key = RT_BUF_INIT, val = RT_BUF_INIT;
 	int rc = 0;
 
-	if (memchr(text, '\0', len))
-		return rt_error(err, RETORT_ECONFIG, "%s: NUL byte", sc.name);
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		unsigned line = 1;
+		for (const char *p = text; p < nul; p++)
+			line += *p == '\n';
+		return rt_error(err, RETORT_ECONFIG, "%s:%u: NUL byte", sc.name, line);
+	}
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		sc.i = 3;
 	while (sc.i < sc.len) {

@@ -120,6 +120,8 @@ static int find_scheme(rt_url *u, const char *s, size_t n, const char *where,
 	}
 	if (base == 0)
 		return fail(err, where, "bad database URL: empty scheme");
+	if (plus && base + 1 == n)
+		return fail(err, where, "bad database URL: empty driver after '+'");
 	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		if (strlen(schemes[i].name) == base &&
 		    strncasecmp(schemes[i].name, s, base) == 0) {

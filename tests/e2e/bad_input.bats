@@ -39,10 +39,21 @@ check_case() {
 	done
 }
 
+# The cases that have a test of their own below.
+NAMED="no_revision_id duplicate_id unknown_revises unknown_depends_on cycle
+missing_upgrade_marker missing_downgrade_marker text_before_marker bad_revision_id
+duplicate_marker unknown_marker_option duplicate_label"
+
 @test "every bad-input case is refused with exit 2, file:line, database unchanged" {
 	local failures="" c
+	# Each named case exists (a renamed folder would make its test vacuous) ...
+	for c in $NAMED; do
+		[ -f "$CASES/$c/expect" ] || failures+="no case folder $CASES/$c"$'\n'
+	done
+	# ... and every other case is checked here, so that a new one is never missed.
 	for c in "$CASES"/*/; do
 		c=$(basename "$c")
+		case " $(echo $NAMED) " in *" $c "*) continue ;; esac
 		rm -rf "$BATS_TEST_TMPDIR/case" && mkdir "$BATS_TEST_TMPDIR/case" && cd "$BATS_TEST_TMPDIR/case"
 		base_project
 		failures+=$(check_case "$c")
@@ -81,7 +92,7 @@ check_case() {
 
 @test "the database's row names a revision no file has: exit 2, unchanged" {
 	base_project
-	sql t.db "UPDATE alembic_version SET version_num='0000deadbeef'"
+	sql "UPDATE alembic_version SET version_num='0000deadbeef'"
 	BEFORE=$(dbsum)
 	run --separate-stderr retort upgrade head
 	expect_status 2

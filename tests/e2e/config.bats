@@ -32,7 +32,11 @@ no_password() {
 	cd elsewhere
 	run --separate-stderr retort -c ../retort.ini upgrade head
 	expect_status 0
-	[ -e ../t.db ] || [ -e t.db ]
+	if is_pg; then
+		expect_eq "$(rows)" "$(chain_id 1)"
+	else
+		[ -e ../t.db ] || [ -e t.db ]
+	fi
 	run --separate-stderr retort --config ../retort.ini heads
 	expect_status 0
 	expect_eq "$output" "$(chain_id 1) (head)"
@@ -41,14 +45,20 @@ no_password() {
 @test "%(here)s is the config's folder" {
 	project
 	chain 1
-	set_url 'sqlite:///%(here)s/here.db'
+	mv migrations scripts
+	set_key script_location '%(here)s/scripts'
+	is_pg || set_url 'sqlite:///%(here)s/here.db'
 	mkdir elsewhere
 	cd elsewhere
 	run --separate-stderr retort -c ../retort.ini upgrade head
 	expect_status 0
-	[ -e ../here.db ]
-	[ ! -e here.db ]
-	expect_eq "$(rows ../here.db)" "$(chain_id 1)"
+	if is_pg; then
+		expect_eq "$(rows)" "$(chain_id 1)"
+	else
+		[ -e ../here.db ]
+		[ ! -e here.db ]
+		expect_eq "$(rows ../here.db)" "$(chain_id 1)"
+	fi
 }
 
 @test "\$RETORT_CONFIG names the config" {
@@ -60,10 +70,10 @@ no_password() {
 	expect_eq "$(rows)" "$(chain_id 1)"
 	# -c beats it.
 	cp custom.ini other.ini
-	set_url 'sqlite:///other.db' other.ini
+	set_url "$(dburl other)" other.ini
 	RETORT_CONFIG=custom.ini run --separate-stderr retort -c other.ini upgrade head
 	expect_status 0
-	[ -e other.db ]
+	expect_eq "$(rows other)" "$(chain_id 1)"
 }
 
 @test "-n picks another section" {
@@ -73,12 +83,12 @@ no_password() {
 		echo
 		echo '[staging]'
 		echo 'script_location = migrations'
-		echo 'url = sqlite:///staging.db'
+		echo "url = $(dburl staging)"
 	} >>retort.ini
 	run --separate-stderr retort -n staging upgrade head
 	expect_status 0
-	expect_eq "$(rows staging.db)" "$(chain_id 1)"
-	[ ! -e t.db ]
+	expect_eq "$(rows staging)" "$(chain_id 1)"
+	expect_eq "$(dbsum)" absent
 	run --separate-stderr retort --name nosuch current
 	expect_status 2
 	one_error
@@ -92,7 +102,7 @@ no_password() {
 	script_location = migrations
 	prepend_sys_path = .
 	version_path_separator = os
-	sqlalchemy.url = sqlite:///alembic_side.db
+	sqlalchemy.url = ALEMBIC_SIDE_URL
 
 	[loggers]
 	keys = root
@@ -101,71 +111,80 @@ no_password() {
 	level = WARN
 	handlers =
 	EOF
+	sed -i "s#ALEMBIC_SIDE_URL#$(dburl alembic_side)#" alembic.ini
 	chain 2
 	run --separate-stderr retort upgrade head
 	expect_status 0
-	expect_eq "$(rows alembic_side.db)" "$(chain_id 2)"
+	expect_eq "$(rows alembic_side)" "$(chain_id 2)"
 	# retort.ini wins over alembic.ini.
-	printf '[retort]\nscript_location = migrations\nurl = sqlite:///retort_side.db\n' >retort.ini
+	printf '[retort]\nscript_location = migrations\nurl = %s\n' "$(dburl retort_side)" >retort.ini
 	run --separate-stderr retort upgrade head
 	expect_status 0
-	expect_eq "$(rows retort_side.db)" "$(chain_id 2)"
+	expect_eq "$(rows retort_side)" "$(chain_id 2)"
 }
 
 @test "\${VAR} and \${VAR:-default} come from the environment" {
 	project
 	chain 1
-	set_url 'sqlite:///${DBFILE:-default.db}'
+	# The URL up to its last part, which comes from ${DBFILE:-...}.
+	base=$(dburl default)
+	last() { if is_pg; then dburl "$1" >/dev/null && db_pgname "$1"; else db_file "$1"; fi; }
+	set_url "${base%/*}/\${DBFILE:-$(last default)}"
 	run --separate-stderr retort upgrade head
 	expect_status 0
-	[ -e default.db ]
-	DBFILE=chosen.db run --separate-stderr retort upgrade head
+	db_used default
+	not db_used chosen
+	DBFILE=$(last chosen) run --separate-stderr retort upgrade head
 	expect_status 0
-	[ -e chosen.db ]
+	db_used chosen
 }
 
 @test "URL precedence: --url > DATABASE_URL > config" {
 	project
 	chain 1
-	set_url 'sqlite:///config.db'
+	set_url "$(dburl config)"
+	env_url=$(dburl env) env2_url=$(dburl env2) cli_url=$(dburl cli)
 	run --separate-stderr retort upgrade head
 	expect_status 0
-	[ -e config.db ]
-	rm config.db
-	DATABASE_URL=sqlite:///env.db run --separate-stderr retort upgrade head
+	db_used config
+	db_reset config
+	DATABASE_URL=$env_url run --separate-stderr retort upgrade head
 	expect_status 0
-	[ -e env.db ]
-	[ ! -e config.db ]
-	DATABASE_URL=sqlite:///env2.db run --separate-stderr retort --url sqlite:///cli.db upgrade head
+	db_used env
+	not db_used config
+	DATABASE_URL=$env2_url run --separate-stderr retort --url "$cli_url" upgrade head
 	expect_status 0
-	[ -e cli.db ]
-	[ ! -e env2.db ]
-	[ ! -e config.db ]
+	db_used cli
+	not db_used env2
+	not db_used config
 }
 
 @test ".env is loaded but never overrides the environment" {
 	project
 	chain 1
 	set_url '${DATABASE_URL}'
-	echo 'DATABASE_URL=sqlite:///dotenv.db' >.env
+	echo "DATABASE_URL=$(dburl dotenv)" >.env
+	real_url=$(dburl real)
 	run --separate-stderr retort upgrade head
 	expect_status 0
-	[ -e dotenv.db ]
-	DATABASE_URL=sqlite:///real.db run --separate-stderr retort upgrade head
+	db_used dotenv
+	not db_used real
+	db_reset dotenv
+	DATABASE_URL=$real_url run --separate-stderr retort upgrade head
 	expect_status 0
-	[ -e real.db ]
-	expect_eq "$(rows real.db)" "$(chain_id 1)"
+	expect_eq "$(rows real)" "$(chain_id 1)"
+	not db_used dotenv
 }
 
 @test ".env's DATABASE_URL beats the config's url" {
 	project
 	chain 1
-	set_url 'sqlite:///config.db'
-	printf '# comment\nexport DATABASE_URL="sqlite:///dotenv.db"\n' >.env
+	set_url "$(dburl config)"
+	printf '# comment\nexport DATABASE_URL="%s"\n' "$(dburl dotenv)" >.env
 	run --separate-stderr retort upgrade head
 	expect_status 0
-	[ -e dotenv.db ]
-	[ ! -e config.db ]
+	db_used dotenv
+	not db_used config
 }
 
 @test "DB_* build a PostgreSQL URL when no other source is set" {
@@ -181,7 +200,7 @@ no_password() {
 	no_password "$output$stderr"
 	expect_status 0
 	expect_match "$output" 'BIGSERIAL'
-	[ ! -e t.db ]
+	expect_eq "$(dbsum)" absent
 	# Defaults: postgres/postgres/localhost/5432; the password never shows.
 	unset DB_USER DB_HOST DB_PORT
 	run --separate-stderr retort upgrade head --sql
@@ -189,9 +208,9 @@ no_password() {
 	expect_match "$output" 'BIGSERIAL'
 	no_password "$output$stderr"
 	# DATABASE_URL beats DB_*.
-	DATABASE_URL=sqlite:///env.db run --separate-stderr retort upgrade head
+	DATABASE_URL=$(dburl env) run --separate-stderr retort upgrade head
 	expect_status 0
-	[ -e env.db ]
+	db_used env
 }
 
 @test "the config's url beats DB_*" {
@@ -248,6 +267,7 @@ no_password() {
 	expect_status 2
 	one_error
 	expect_eq "$(ls *.db 2>/dev/null)" ""
+	expect_eq "$(dbsum)" absent
 }
 
 @test "a config syntax error names the file and line" {
@@ -264,6 +284,21 @@ no_password() {
 	chain 1
 	# Debian's inih cuts lines at 200 characters: a 250-character URL.
 	long=$(printf 'd%.0s' $(seq 60))
+	if is_pg; then
+		# What matters comes last: the connection's search_path, after a
+		# long application_name (and one with a ';').
+		sql "CREATE SCHEMA app"
+		set_url "$(dburl t)?application_name=$long$long$long$long&options=-csearch_path%3Dapp"
+		run --separate-stderr retort upgrade head
+		expect_status 0
+		expect_eq "$(sql "SELECT schemaname FROM pg_tables WHERE tablename='alembic_version'")" app
+		sql "DROP SCHEMA app CASCADE; CREATE SCHEMA app"
+		set_url "$(dburl t)?application_name=semi;colon&options=-csearch_path%3Dapp"
+		run --separate-stderr retort upgrade head
+		expect_status 0
+		expect_eq "$(sql "SELECT schemaname FROM pg_tables WHERE tablename='alembic_version'")" app
+		return
+	fi
 	mkdir -p "$long/$long/$long/$long"
 	set_url "sqlite:///$long/$long/$long/$long/x.db"
 	run --separate-stderr retort upgrade head
@@ -276,6 +311,7 @@ no_password() {
 }
 
 @test "sqlite:////absolute/path works" {
+	only_db sqlite "an SQLite URL form"
 	project
 	chain 1
 	run --separate-stderr retort --url "sqlite:///$BATS_TEST_TMPDIR/abs.db" upgrade head
@@ -289,6 +325,6 @@ no_password() {
 	set_key version_table my_versions
 	run --separate-stderr retort upgrade head
 	expect_status 0
-	expect_eq "$(sql t.db 'SELECT version_num FROM my_versions')" "$(chain_id 1)"
-	[ -z "$(sql t.db "SELECT name FROM sqlite_master WHERE name='alembic_version'")" ]
+	expect_eq "$(sql 'SELECT version_num FROM my_versions')" "$(chain_id 1)"
+	not has_table alembic_version
 }

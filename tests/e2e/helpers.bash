@@ -4,7 +4,13 @@
 # of its own), with an environment cleaned of anything that would choose a
 # database or a config behind the test's back.  $RETORT is the binary under
 # test and $RETORT_SOURCE the repository (CMake sets both; by hand:
-#   RETORT=build/retort RETORT_SOURCE=$PWD bats tests/e2e).
+#   RETORT=build/retort RETORT_SOURCE=$PWD bats tests/e2e
+# and, on PostgreSQL, with a server from scripts/pg-test-server start DIR:
+#   RETORT_TEST_DB=postgresql RETORT_TEST_PG_URL=<its URL> RETORT=... bats tests/e2e).
+#
+# The database helpers (dburl, sql, sql_on, rows, tables, has_table,
+# has_column, has_index, dbsum, db_used, db_reset, no_such_table) work the
+# same on both databases, so that a test written with them runs on both.
 
 bats_require_minimum_version 1.5.0
 
@@ -12,12 +18,75 @@ bats_require_minimum_version 1.5.0
 : "${RETORT:=$RETORT_SOURCE/build/retort}"
 export RETORT RETORT_SOURCE
 
-setup() {
+# The database under test: RETORT_TEST_DB=sqlite (the default) or postgresql.
+# Under postgresql, RETORT_TEST_PG_URL is a superuser URL of a running server
+# (scripts/check starts one with scripts/pg-test-server); each test gets its
+# own databases, named $DB_PREFIX_<name>, made on first use and dropped in
+# teardown.  A test names a database by a short name ("t" is the project's):
+# under SQLite that is the file <name>.db in the test's folder.
+: "${RETORT_TEST_DB:=sqlite}"
+case $RETORT_TEST_DB in
+sqlite | postgresql) ;;
+*) echo "RETORT_TEST_DB must be sqlite or postgresql, not '$RETORT_TEST_DB'" >&2; exit 1 ;;
+esac
+export RETORT_TEST_DB
+
+is_pg() { [ "$RETORT_TEST_DB" = postgresql ]; }
+is_sqlite() { [ "$RETORT_TEST_DB" = sqlite ]; }
+
+# retort_env: the cleaned environment every test starts from.
+retort_env() {
 	unset DATABASE_URL RETORT_CONFIG ALEMBIC_CONFIG \
-		DB_USER DB_PASSWORD DB_HOST DB_PORT DB_NAME EDITOR VISUAL
+		DB_USER DB_PASSWORD DB_HOST DB_PORT DB_NAME EDITOR VISUAL \
+		PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGOPTIONS
 	export NO_COLOR=1 LC_ALL=C.UTF-8 TZ=UTC
 	[ -x "$RETORT" ] || { echo "no retort binary at '$RETORT' (set RETORT)" >&2; return 1; }
+	if is_pg; then
+		if [ -z "${RETORT_TEST_PG_URL:-}" ]; then
+			# scripts/check always sets it (and RETORT_TEST_REQUIRE_PG).
+			[ "${RETORT_TEST_REQUIRE_PG:-0}" = 0 ] ||
+				{ echo "RETORT_TEST_PG_URL is not set" >&2; return 1; }
+			skip "RETORT_TEST_PG_URL is not set (scripts/check starts a server)"
+		fi
+		PG_BASE=${RETORT_TEST_PG_URL%/*}
+	fi
+	db_init
+}
+
+# db_init [PREFIX]: choose the prefix of this test's databases (and roles).
+db_init() {
+	DB_PREFIX=${1:-t_$(od -An -N5 -tx1 /dev/urandom | tr -d ' \n')}
+}
+
+# db_made KIND NAME: note a database or role made for this test, for db_drop_all.
+db_made() {
+	printf '%s %s\n' "$1" "$2" >>"$BATS_RUN_TMPDIR/pg-made-$DB_PREFIX"
+}
+
+# db_drop_all: drop the databases and roles this test made (one psql call;
+# nothing at all when it made none).
+db_drop_all() {
+	is_pg && [ -n "${DB_PREFIX:-}" ] && [ -n "${PG_BASE:-}" ] || return 0
+	local made="$BATS_RUN_TMPDIR/pg-made-$DB_PREFIX" kind name
+	[ -f "$made" ] || return 0
+	local args=()
+	while read -r kind name; do
+		[ "$kind" = db ] && args+=(-c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)")
+	done <"$made"
+	while read -r kind name; do
+		[ "$kind" = role ] && args+=(-c "DROP ROLE IF EXISTS \"$name\"")
+	done <"$made"
+	psql -XAtq -d "$RETORT_TEST_PG_URL" "${args[@]}" >/dev/null 2>&1 || true
+	rm -f "$made"
+}
+
+setup() {
+	retort_env || return 1
 	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+teardown() {
+	db_drop_all
 }
 
 # retort ARGS...: the binary under test.
@@ -25,53 +94,226 @@ retort() {
 	"$RETORT" "$@"
 }
 
-# sql FILE QUERY: run a query on a SQLite file, one row a line, '|' between columns.
-sql() {
-	sqlite3 -batch "$1" "$2"
+# pg_admin QUERY: run a query as the superuser on the server's own database.
+pg_admin() {
+	psql -XAtq -v ON_ERROR_STOP=1 -d "$RETORT_TEST_PG_URL" -c "$1"
 }
 
-# rows [FILE]: the version table's rows, sorted, space-separated ("" when none).
+# db_file NAME: the SQLite file of a database name ("t" -> t.db; a name with
+# .db or a '/' is a path as it is).
+db_file() {
+	case $1 in *.db | */*) printf '%s' "$1" ;; *) printf '%s.db' "$1" ;; esac
+}
+
+# db_pgname NAME: the PostgreSQL database of a name ("t" -> t_1a2b3c4d5e_t).
+db_pgname() {
+	local n=${1%.db}
+	printf '%s_%s' "$DB_PREFIX" "${n##*/}"
+}
+
+# db_create NAME: make the PostgreSQL database (nothing under SQLite).
+db_create() {
+	is_pg || return 0
+	local n
+	n=$(db_pgname "$1")
+	# Tests need no durability: commits that do not wait for the disk.
+	if psql -XAtq -v ON_ERROR_STOP=1 -d "$RETORT_TEST_PG_URL" -c "CREATE DATABASE \"$n\"" \
+		-c "ALTER DATABASE \"$n\" SET synchronous_commit = off" >/dev/null 2>&1; then
+		db_made db "$n"
+		return 0
+	fi
+	[ -n "$(pg_admin "SELECT 1 FROM pg_database WHERE datname='$n'")" ] || {
+		echo "cannot create the database $n" >&2
+		return 1
+	}
+}
+
+# dburl [NAME]: the URL of a database (made if needed): sqlite:///NAME.db or
+# postgresql://...@host:port/<prefix>_NAME.
+dburl() {
+	local name=${1:-t}
+	if is_pg; then
+		db_create "$name" || return 1
+		printf '%s/%s' "$PG_BASE" "$(db_pgname "$name")"
+	else
+		printf 'sqlite:///%s' "$(db_file "$name")"
+	fi
+}
+
+# db_conn NAME: what psql connects to (no database is made).
+db_conn() {
+	printf '%s/%s' "$PG_BASE" "$(db_pgname "$1")"
+}
+
+# sql QUERY: run a query on the test's database, one row a line, '|' between
+# columns.  sql_on NAME QUERY: the same on another database.
+sql() {
+	sql_on t "$1"
+}
+
+sql_on() {
+	if is_pg; then
+		psql -XAtq -v ON_ERROR_STOP=1 -F '|' -d "$(db_conn "$1")" -c "$2"
+	else
+		sqlite3 -batch "$(db_file "$1")" "$2"
+	fi
+}
+
+# db_exists [NAME]: the database exists (SQLite: its file; PostgreSQL: the database).
+db_exists() {
+	local name=${1:-t}
+	if is_pg; then
+		[ -n "$(pg_admin "SELECT 1 FROM pg_database WHERE datname='$(db_pgname "$name")'")" ]
+	else
+		[ -e "$(db_file "$name")" ]
+	fi
+}
+
+# db_used NAME: retort used the database: SQLite: its file exists;
+# PostgreSQL: it holds the version table.
+db_used() {
+	if is_pg; then
+		db_exists "$1" && [ -n "$(sql_on "$1" "SELECT 1 FROM pg_tables WHERE tablename='alembic_version'")" ]
+	else
+		[ -e "$(db_file "$1")" ]
+	fi
+}
+
+# db_reset NAME: as if the database had never been used (SQLite: rm the file;
+# PostgreSQL: drop it and make it again).
+db_reset() {
+	if is_pg; then
+		pg_admin "DROP DATABASE IF EXISTS \"$(db_pgname "$1")\" WITH (FORCE)" >/dev/null &&
+			db_create "$1"
+	else
+		rm -f "$(db_file "$1")"
+	fi
+}
+
+# only_db sqlite|postgresql WHY: skip a test that is inherently about the
+# other database (an SQLite file path form, say).
+only_db() {
+	[ "$RETORT_TEST_DB" = "$1" ] || skip "only on $1: $2"
+}
+
+# rows [NAME]: the version table's rows, sorted, space-separated ("" when none).
 # Prints "<no database>" / "<no version table>" instead, so that a comparison
 # with "" cannot pass by accident.
 rows() {
-	local db=${1:-t.db} out
-	[ -e "$db" ] || { echo "<no database '$db'>"; return 1; }
-	out=$(sql "$db" "SELECT version_num FROM alembic_version ORDER BY version_num" 2>/dev/null) ||
-		{ echo "<no version table in '$db'>"; return 1; }
-	printf '%s' "$out" | tr '\n' ' ' | sed 's/ $//'
+	local db=${1:-t} out
+	is_pg || [ -e "$(db_file "$db")" ] || { echo "<no database '$db'>"; return 1; }
+	out=$(sql_on "$db" "SELECT version_num FROM alembic_version ORDER BY version_num" 2>/dev/null) || {
+		if db_exists "$db"; then echo "<no version table in '$db'>"; else echo "<no database '$db'>"; fi
+		return 1
+	}
+	printf '%s' "$out" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
 }
 
-# tables [FILE]: the user tables, sorted, space-separated.
+# tables [NAME]: the user tables (PostgreSQL: of the public schema), sorted,
+# space-separated.
 tables() {
-	local db=${1:-t.db}
-	[ -e "$db" ] || { echo "<no database '$db'>"; return 1; }
-	sql "$db" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name" |
-		tr '\n' ' ' | sed 's/ $//'
+	local db=${1:-t} q
+	db_exists "$db" || { echo "<no database '$db'>"; return 1; }
+	if is_pg; then
+		q="SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+	else
+		q="SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+	fi
+	sql_on "$db" "$q" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
 }
 
-# has_column TABLE COLUMN [FILE]: succeeds when the column exists.
+# has_table TABLE [NAME]: succeeds when the table exists (public schema).
+has_table() {
+	local db=${2:-t}
+	if is_pg; then
+		[ "$(sql_on "$db" "SELECT count(*) FROM pg_tables WHERE schemaname='public' AND tablename='$1'")" = 1 ]
+	else
+		[ "$(sql_on "$db" "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='$1'")" = 1 ]
+	fi
+}
+
+# has_column TABLE COLUMN [NAME]: succeeds when the column exists.
 has_column() {
-	local db=${3:-t.db}
-	[ "$(sql "$db" "SELECT count(*) FROM pragma_table_info('$1') WHERE name='$2'")" = 1 ]
+	local db=${3:-t}
+	if is_pg; then
+		[ "$(sql_on "$db" "SELECT count(*) FROM information_schema.columns WHERE table_schema='public' AND table_name='$1' AND column_name='$2'")" = 1 ]
+	else
+		[ "$(sql_on "$db" "SELECT count(*) FROM pragma_table_info('$1') WHERE name='$2'")" = 1 ]
+	fi
 }
 
-# has_index NAME [FILE]
+# has_index NAME [DB]
 has_index() {
-	local db=${2:-t.db}
-	[ "$(sql "$db" "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='$1'")" = 1 ]
+	local db=${2:-t}
+	if is_pg; then
+		[ "$(sql_on "$db" "SELECT count(*) FROM pg_indexes WHERE schemaname='public' AND indexname='$1'")" = 1 ]
+	else
+		[ "$(sql_on "$db" "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='$1'")" = 1 ]
+	fi
 }
 
-# dbsum [FILE]: a sha256 of the database file, or "absent".
+# dbsum [NAME]: a sha256 of the database, or "absent".  SQLite: of the file.
+# PostgreSQL: of its catalog (relations, columns, indexes, constraints of
+# every non-system schema) and the rows of alembic_version and retort_log
+# ("absent" while the database holds no relation of its own), in one query.
+# Sequence values are left out: a rolled-back insert advances them.
 dbsum() {
-	local db=${1:-t.db}
-	if [ -e "$db" ]; then sha256sum "$db" | cut -d' ' -f1; else echo absent; fi
+	local db=${1:-t}
+	if is_pg; then
+		local out
+		out=$(sql_on "$db" "$DBSUM_SQL" 2>/dev/null) || out=absent
+		printf '%s\n' "$out"
+	else
+		if [ -e "$(db_file "$db")" ]; then sha256sum "$(db_file "$db")" | cut -d' ' -f1; else echo absent; fi
+	fi
 }
 
-# project: `retort init`, then the url pointed at sqlite:///t.db.
+DBSUM_SQL="
+WITH rel AS (
+	SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_class c
+	JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+)
+SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM rel) THEN 'absent' ELSE encode(sha256(convert_to(concat_ws(E'\n',
+	(SELECT string_agg(format('%s.%s %s', nspname, relname, relkind), E'\n' ORDER BY nspname, relname) FROM rel),
+	(SELECT string_agg(format('%s.%s.%s %s %s %s', r.nspname, r.relname, a.attname,
+		format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid)), E'\n'
+		ORDER BY r.nspname, r.relname, a.attnum)
+		FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+		LEFT JOIN pg_attrdef d ON d.adrelid = r.oid AND d.adnum = a.attnum),
+	(SELECT string_agg(format('%s %s', i.indexrelid::regclass, pg_get_indexdef(i.indexrelid)), E'\n' ORDER BY 1)
+		FROM pg_index i JOIN rel r ON r.oid = i.indrelid),
+	(SELECT string_agg(format('%s %s %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)), E'\n' ORDER BY 1)
+		FROM pg_constraint c JOIN rel r ON r.oid = c.conrelid),
+	CASE WHEN to_regclass('alembic_version') IS NOT NULL THEN
+		query_to_xml('SELECT version_num FROM alembic_version ORDER BY 1', false, false, '')::text END,
+	CASE WHEN to_regclass('retort_log') IS NOT NULL THEN
+		query_to_xml('SELECT id, revision, operation, checksum, applied_at FROM retort_log ORDER BY id', false, false, '')::text END
+), 'UTF8')), 'hex') END"
+
+# pg_schema NAME [pg_dump args...]: pg_dump --schema-only without its comments
+# and the random \restrict key of recent versions.
+pg_schema() {
+	local db=$1
+	shift
+	pg_dump --schema-only --no-owner "$@" -d "$(db_conn "$db")" | grep -Ev '^(--|\\(un)?restrict )'
+}
+
+# no_such_table NAME: an ERE for the database's "no such table" error.
+no_such_table() {
+	if is_pg; then
+		printf 'relation "%s" does not exist' "$1"
+	else
+		printf 'no such table: %s' "$1"
+	fi
+}
+
+# project: `retort init`, then the url pointed at the test's database
+# (sqlite:///t.db, or a fresh PostgreSQL database).
 project() {
 	retort init >/dev/null 2>&1 || { echo "retort init failed" >&2; return 1; }
 	[ -f retort.ini ] || { echo "retort init wrote no retort.ini" >&2; return 1; }
-	set_url 'sqlite:///t.db'
+	set_url "$(dburl t)"
 }
 
 # set_url URL [FILE]: set the config's url (replacing url or sqlalchemy.url).

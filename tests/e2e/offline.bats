@@ -25,7 +25,7 @@ before() {
 	chain 3
 	run --separate-stderr retort upgrade head --sql
 	expect_status 0
-	[ ! -e t.db ]
+	expect_eq "$(dbsum)" absent
 	norm=$(printf '%s\n' "$output" | tr -s ' \t\n' ' ')
 	expect_match "$norm" 'CREATE TABLE alembic_version \( ?version_num VARCHAR\(32\) NOT NULL, ?CONSTRAINT alembic_version_pkc PRIMARY KEY \(version_num\) ?\);'
 	before "CREATE TABLE alembic_version" "CREATE TABLE t1 (x INTEGER);"
@@ -34,11 +34,17 @@ before() {
 	before "CREATE TABLE t2 (x INTEGER);" "UPDATE alembic_version SET version_num='$(chain_id 2)' WHERE alembic_version.version_num = '$(chain_id 1)';"
 	before "CREATE TABLE t3 (x INTEGER);" "UPDATE alembic_version SET version_num='$(chain_id 3)' WHERE alembic_version.version_num = '$(chain_id 2)';"
 	before "-- Running upgrade $(chain_id 1) -> $(chain_id 2)" "CREATE TABLE t2 (x INTEGER);"
-	# The script runs: fed to sqlite3, it gives the database retort would.
-	printf '%s\n' "$output" | sqlite3 -batch fed.db
-	expect_eq "$(rows fed.db)" "$(chain_id 3)"
-	expect_eq "$(sql fed.db "SELECT count(*) FROM sqlite_master WHERE name IN ('t1','t2','t3')")" 3
-	[ ! -e t.db ]
+	# The script runs: fed to sqlite3 or psql, it gives the database retort would.
+	if is_pg; then
+		printf '%s\n' "$output" | psql -XAtq -v ON_ERROR_STOP=1 -d "$(dburl fed)" >/dev/null
+	else
+		printf '%s\n' "$output" | sqlite3 -batch fed.db
+	fi
+	expect_eq "$(rows fed)" "$(chain_id 3)"
+	has_table t1 fed
+	has_table t2 fed
+	has_table t3 fed
+	expect_eq "$(dbsum)" absent
 }
 
 @test "upgrade A:B --sql prints only the steps after A" {
@@ -46,7 +52,7 @@ before() {
 	chain 4
 	run --separate-stderr retort upgrade "$(chain_id 1):$(chain_id 3)" --sql
 	expect_status 0
-	[ ! -e t.db ]
+	expect_eq "$(dbsum)" absent
 	expect_no_match "$output" 'CREATE TABLE t1 '
 	expect_no_match "$output" 'CREATE TABLE t4 '
 	expect_no_match "$output" 'CREATE TABLE alembic_version'
@@ -59,7 +65,7 @@ before() {
 	chain 4
 	run --separate-stderr retort downgrade "$(chain_id 3):$(chain_id 1)" --sql
 	expect_status 0
-	[ ! -e t.db ]
+	expect_eq "$(dbsum)" absent
 	before "DROP TABLE t3;" "UPDATE alembic_version SET version_num='$(chain_id 2)' WHERE alembic_version.version_num = '$(chain_id 3)';"
 	before "UPDATE alembic_version SET version_num='$(chain_id 2)'" "DROP TABLE t2;"
 	before "DROP TABLE t2;" "UPDATE alembic_version SET version_num='$(chain_id 1)' WHERE alembic_version.version_num = '$(chain_id 2)';"
@@ -72,7 +78,7 @@ before() {
 	chain 2
 	run --separate-stderr retort downgrade "$(chain_id 2):base" --sql
 	expect_status 0
-	[ ! -e t.db ]
+	expect_eq "$(dbsum)" absent
 	before "DROP TABLE t1;" "DELETE FROM alembic_version WHERE alembic_version.version_num = '$(chain_id 1)';"
 }
 
@@ -82,7 +88,7 @@ before() {
 	run --separate-stderr retort downgrade -1 --sql
 	expect_status 2
 	one_error
-	[ ! -e t.db ]
+	expect_eq "$(dbsum)" absent
 }
 
 @test "a merge offline: one DELETE and one UPDATE" {
@@ -90,7 +96,7 @@ before() {
 	graph
 	run --separate-stderr retort upgrade "$B:$E" --sql
 	expect_status 0
-	[ ! -e t.db ]
+	expect_eq "$(dbsum)" absent
 	expect_match "$output" "INSERT INTO alembic_version \(version_num\) VALUES \('($C|$D)'\);"
 	expect_match "$output" "DELETE FROM alembic_version WHERE alembic_version.version_num = '($C|$D)';"
 	expect_match "$output" "UPDATE alembic_version SET version_num='$E' WHERE alembic_version.version_num = '($C|$D)';"

@@ -43,7 +43,7 @@ HISTORY_ALL() {
 	history_is "$(HISTORY_ALL)"
 	expect_eq "$(printf '%s\n' "$output" | head -n 1)" "$E -> $F (contact) (head), add todos user id"
 	expect_eq "$(printf '%s\n' "$output" | tail -n 1)" "<base> -> $A, create todos table"
-	[ ! -e t.db ]
+	expect_eq "$(dbsum)" absent
 }
 
 @test "history of a linear chain is exact" {
@@ -148,7 +148,12 @@ $D (head)"
 	retort upgrade head 2>/dev/null
 	run --separate-stderr retort current -v
 	expect_status 0
-	expect_match "$output$stderr" 'Current revision\(s\) for sqlite:///t\.db:'
+	if is_pg; then
+		# The URL, its password masked.
+		expect_match "$output$stderr" "Current revision\\(s\\) for postgresql://retort:\\*\\*\\*@127\\.0\\.0\\.1:[0-9]+/$(db_pgname t):"
+	else
+		expect_match "$output$stderr" 'Current revision\(s\) for sqlite:///t\.db:'
+	fi
 	expect_match "$output" "^Rev: $F \(head\)$"
 	expect_match "$output" "^Parent: $E$"
 }
@@ -263,7 +268,7 @@ $F (contact) (head)"
 	run --separate-stderr retort stamp base
 	expect_status 0
 	expect_eq "$(rows)" ""
-	[ "$(sql t.db "SELECT count(*) FROM retort_log WHERE operation='stamp'")" -ge 1 ]
+	[ "$(sql "SELECT count(*) FROM retort_log WHERE operation='stamp'")" -ge 1 ]
 	# Nothing ran.
 	expect_eq "$(tables)" "alembic_version retort_log"
 }
@@ -272,7 +277,7 @@ $F (contact) (head)"
 	project
 	graph
 	retort ensure-version 2>/dev/null
-	sql t.db "INSERT INTO alembic_version VALUES ('deadbeef0000')"
+	sql "INSERT INTO alembic_version VALUES ('deadbeef0000')"
 	run --separate-stderr retort stamp $A
 	expect_status 2
 	expect_match "$stderr" deadbeef0000
@@ -287,7 +292,7 @@ $F (contact) (head)"
 	graph
 	run --separate-stderr retort ensure-version
 	expect_status 0
-	[ -n "$(sql t.db "SELECT name FROM sqlite_master WHERE name='alembic_version'")" ]
+	has_table alembic_version
 	expect_eq "$(rows)" ""
 	run --separate-stderr retort ensure-version
 	expect_status 0

@@ -6,13 +6,16 @@ load helpers
 
 N=10000
 
+# The tests share one project and one database, made here.
 setup_file() {
+	retort_env || return 1
+	export SCALE_PREFIX=$DB_PREFIX
 	# On tmpfs where there is one: 20,000 commits on a disk cost a minute of
 	# fsync and prove nothing more.
 	BIG=$(mktemp -d /dev/shm/retort-scale.XXXXXX 2>/dev/null) || BIG="$BATS_FILE_TMPDIR/big"
 	export BIG
 	mkdir -p "$BIG/migrations/versions"
-	printf '[retort]\nscript_location = migrations\nurl = sqlite:///t.db\n' >"$BIG/retort.ini"
+	(cd "$BIG" && printf '[retort]\nscript_location = migrations\nurl = %s\n' "$(dburl t)" >retort.ini)
 	awk -v n=$N -v dir="$BIG/migrations/versions" 'BEGIN {
 		for (i = 1; i <= n; i++) {
 			id = sprintf("%012x", i * 7919)
@@ -30,8 +33,19 @@ setup_file() {
 	sed -i 's/^DELETE FROM steps WHERE n = 1;/DROP TABLE steps;/' "$first"
 }
 
+setup() {
+	retort_env || return 1
+	db_init "$SCALE_PREFIX"
+}
+
+teardown() {
+	:
+}
+
 teardown_file() {
 	case "$BIG" in /dev/shm/retort-scale.*) rm -rf "$BIG" ;; esac
+	db_init "$SCALE_PREFIX"
+	db_drop_all
 }
 
 last_id() { printf '%012x' $((N * 7919)); }
@@ -48,9 +62,9 @@ last_id() { printf '%012x' $((N * 7919)); }
 
 	run --separate-stderr retort -q upgrade head
 	expect_status 0
-	expect_eq "$(sql t.db 'SELECT count(*), min(n), max(n) FROM steps')" "$N|1|$N"
+	expect_eq "$(sql 'SELECT count(*), min(n), max(n) FROM steps')" "$N|1|$N"
 	expect_eq "$(rows)" "$(last_id)"
-	expect_eq "$(sql t.db 'SELECT count(*) FROM retort_log')" "$N"
+	expect_eq "$(sql 'SELECT count(*) FROM retort_log')" "$N"
 
 	run --separate-stderr retort current
 	expect_status 0
@@ -71,10 +85,10 @@ last_id() { printf '%012x' $((N * 7919)); }
 
 @test "10,000 revisions: downgrade base reverts every step" {
 	cd "$BIG"
-	[ -e t.db ] || retort -q upgrade head
+	db_used t || retort -q upgrade head
 	run --separate-stderr retort -q downgrade base
 	expect_status 0
 	expect_eq "$(rows)" ""
-	[ -z "$(sql t.db "SELECT name FROM sqlite_master WHERE name='steps'")" ]
-	expect_eq "$(sql t.db "SELECT count(*) FROM retort_log WHERE operation='downgrade'")" "$N"
+	not has_table steps
+	expect_eq "$(sql "SELECT count(*) FROM retort_log WHERE operation='downgrade'")" "$N"
 }

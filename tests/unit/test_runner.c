@@ -694,7 +694,7 @@ static void test_runner__a_fault_at_any_call_leaves_whole_steps(void **state)
 			assert_int_equal(done, 0);
 		}
 		if (table_exists(&p, "retort_log")) {
-			char want[8];
+			char want[16];
 			snprintf(want, sizeof(want), "%d;", done);
 			assert_string_equal(db_rows(&p, "SELECT count(*) FROM retort_log"), want);
 		}

@@ -1,0 +1,12 @@
+-- depends on itself
+--
+-- Revision ID: b2b2b2b2b2b2
+-- Revises: a1a1a1a1a1a1
+-- Create Date: 2026-01-01 00:00:00.000000
+-- Depends On: b2b2b2b2b2b2
+
+-- migrate:upgrade
+CREATE TABLE x (id INTEGER PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE x;

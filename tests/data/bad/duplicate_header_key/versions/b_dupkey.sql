@@ -1,0 +1,12 @@
+-- two ids
+--
+-- Revision ID: b2b2b2b2b2b2
+-- Revises: a1a1a1a1a1a1
+-- Create Date: 2026-01-01 00:00:00.000000
+-- Revision ID: c3c3c3c3c3c3
+
+-- migrate:upgrade
+CREATE TABLE x (id INTEGER PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE x;

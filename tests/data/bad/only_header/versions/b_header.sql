@@ -1,0 +1,2 @@
+-- Revision ID: b2b2b2b2b2b2
+-- Revises: a1a1a1a1a1a1

@@ -330,7 +330,7 @@ expect_lock_message() {
 		c_match "$stderr" "^retort: could not take the migration lock within 1 s; held by pid $holder \\(user [^,]+, application retort, since [^)]+\\)\$"
 	fi
 	waited=$(echo "$t1 - $t0" | bc)
-	[ "$(echo "$waited >= 1 && $waited < 5" | bc)" = 1 ] || { echo "the 1 s lock_timeout took $waited s"; return 1; }
+	[ "$(echo "$waited >= 1 && $waited < 30" | bc)" = 1 ] || { echo "the 1 s lock_timeout took $waited s"; return 1; }
 
 	# kill the holder mid-step; the next run takes over and finishes
 	kill -9 "$(cat killed.pid)"
@@ -342,7 +342,7 @@ expect_lock_message() {
 	c_status 0
 	waited=$(echo "$t1 - $t0" | bc)
 	echo "# $C_DB: the run after the killed one took $waited s" >&3
-	[ "$(echo "$waited < 10" | bc)" = 1 ] || { echo "the run after the killed one took $waited s"; return 1; }
+	[ "$(echo "$waited < 30" | bc)" = 1 ] || { echo "the run after the killed one took $waited s"; return 1; }
 	# the killed step was rolled back and run once more, by the new run
 	c_match "$stderr" "^Running upgrade $(c_id 1) -> $(c_id 2), step $(c_id 2)"
 	c_no_match "$stderr" "^Running upgrade +-> $(c_id 1)"

@@ -493,7 +493,8 @@ static bool same_index(const differ *df, const rt_index *f, const rt_index *t)
 {
 	const rt_renames *rn = df->d->renames;
 	return f->unique == t->unique && same_ci(map_table(rn, f->table), t->table) &&
-	       same_mapped(rn, t->table, &f->keys, &t->keys) && same_str(f->where, t->where);
+	       same_mapped(rn, t->table, &f->keys, &t->keys) && same_str(f->where, t->where) &&
+	       same_str(f->extra, t->extra);
 }
 
 static void indexes(differ *df)
@@ -541,6 +542,35 @@ static void objects(differ *df, const rt_objvec *fv, const rt_objvec *tv, rt_op_
 		if (f && same_str(f->def, t->def))
 			continue;
 		rt_op *op = add_op(df, create, t->table, t->name);
+		op->to = t;
+	}
+}
+
+/* Sequences: a changed one is altered in place, keeping its value. */
+static void sequences(differ *df)
+{
+	const rt_objvec *fv = &df->d->from->sequences, *tv = &df->d->to->sequences;
+	for (size_t i = 0; i < tv->n; i++) {
+		const rt_object *t = &tv->v[i], *f = rt_objvec_find(fv, t->name);
+		if (!f || same_str(f->def, t->def))
+			continue;
+		rt_op *op = add_op(df, RT_OP_ALTER_SEQUENCE, NULL, t->name);
+		op->from = f, op->to = t;
+		op->detail = rt_xstrdup(t->def);
+	}
+	for (size_t i = 0; i < fv->n; i++) {
+		const rt_object *f = &fv->v[i];
+		if (rt_objvec_find(tv, f->name))
+			continue;
+		rt_op *op = add_op(df, RT_OP_DROP_SEQUENCE, NULL, f->name);
+		op->from = f;
+		note(&op->review, "drops sequence '%s' and its current value", f->name);
+	}
+	for (size_t i = 0; i < tv->n; i++) {
+		const rt_object *t = &tv->v[i];
+		if (rt_objvec_find(fv, t->name))
+			continue;
+		rt_op *op = add_op(df, RT_OP_CREATE_SEQUENCE, NULL, t->name);
 		op->to = t;
 	}
 }
@@ -615,8 +645,7 @@ void rt_diff_compute(rt_diff *d, const rt_schema *from, const rt_schema *to,
 	d->renames = renames;
 	differ df = { d, dialect, hints };
 	enums(&df);
-	objects(&df, &from->sequences, &to->sequences, RT_OP_DROP_SEQUENCE,
-		RT_OP_CREATE_SEQUENCE, "sequence");
+	sequences(&df);
 	tables(&df);
 	indexes(&df);
 	objects(&df, &from->views, &to->views, RT_OP_DROP_VIEW, RT_OP_CREATE_VIEW, "view");
@@ -699,6 +728,10 @@ int rt_diff_render(rt_buf *out, const rt_diff *d, const char *dialect, rt_err *e
 {
 	if (!strcmp(dialect, "sqlite")) {
 		rt_render_sqlite(out, d);
+		return 0;
+	}
+	if (!strcmp(dialect, "postgresql")) {
+		rt_render_postgres(out, d);
 		return 0;
 	}
 	return rt_error(err, RETORT_EUNSUPPORTED, "autogenerate does not write SQL for %s yet",

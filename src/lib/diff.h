@@ -106,6 +106,7 @@ int rt_diff_render(rt_buf *out, const rt_diff *d, const char *dialect, rt_err *e
 
 /* The renderers behind rt_diff_render (diff_sqlite.c, diff_postgres.c). */
 void rt_render_sqlite(rt_buf *out, const rt_diff *d);
+void rt_render_postgres(rt_buf *out, const rt_diff *d);
 
 void rt_renames_invert(rt_renames *out, const rt_renames *in);
 void rt_renames_free(rt_renames *r);

@@ -23,6 +23,7 @@ const char *rt_rows_cell(const rt_rows *rs, size_t row, size_t col);
 void rt_rows_free(rt_rows *rs);
 
 int rt_inspect_sqlite(retort *r, rt_schema *out);
-int rt_inspect_postgres(retort *r, rt_schema *out);
+/* schema: the one to read; NULL: the connection's current_schema(). */
+int rt_inspect_postgres(retort *r, const char *schema, rt_schema *out);
 
 #endif

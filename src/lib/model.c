@@ -2,10 +2,11 @@
  * model.c: load the model into a scratch database and read it back
  * (model.h), and find the renames its comments declare.
  *
- * The scratch database is a second connection of the project's dialect,
- * opened from dev_url (SQLite: in memory unless dev_url says otherwise).
- * The db.c wrappers work on r->conn, so while the model is loaded and
- * inspected the scratch connection takes that slot; the project's own
+ * The scratch database is a connection of the project's dialect: SQLite's
+ * in memory unless dev_url says otherwise; PostgreSQL's a database made on
+ * the project's server, or a schema inside a transaction (see `scratch`
+ * below).  The db.c wrappers work on r->conn, so while the model is loaded
+ * and inspected the scratch connection takes that slot; the project's own
  * connection is put back before any return.
  */
 #include "db.h"
@@ -15,8 +16,11 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 int rt_inspect(retort *r, rt_schema *out)
 {
@@ -25,7 +29,7 @@ int rt_inspect(retort *r, rt_schema *out)
 		return rt_inspect_sqlite(r, out);
 #ifdef RETORT_WITH_POSTGRES
 	if (!strcmp(name, "postgresql"))
-		return rt_inspect_postgres(r, out);
+		return rt_inspect_postgres(r, r->cfg.version_table_schema, out);
 #endif
 	return rt_error(&r->err, RETORT_EUNSUPPORTED,
 			"autogenerate cannot read a %s database yet", name);
@@ -105,12 +109,135 @@ static int load_file(retort *r, const char *path, rt_renames *renames)
 
 /* --- The scratch database --------------------------------------------------------------- */
 
-static int scratch_connect(retort *r, retort_conn **out)
+/*
+ * Where the model is loaded.  SQLite: a second connection (in memory, or
+ * dev_url).  PostgreSQL: by default a database made for the purpose on the
+ * project's server (CREATE DATABASE retort_scratch_<random>, with the same
+ * credentials) and dropped at the end, errors included; where the user may
+ * not create databases (SQLSTATE 42501), or where dev_url names a database
+ * to use, a schema retort_scratch_<random> made inside a transaction with
+ * search_path set to it, and rolled back at the end, so that nothing of the
+ * model (not even a schema-qualified statement) outlives the comparison.
+ */
+typedef struct scratch {
+	retort_conn *conn;   /* the connection the model is loaded on */
+	bool own;            /* conn is ours to close */
+	char *dbname;        /* a database made for it, to drop; NULL */
+	bool txn;            /* schema mode: a transaction to roll back */
+} scratch;
+
+static int connect_to(retort *r, const rt_url *u, const char *database, const char *what,
+		      retort_conn **out)
+{
+	retort_conninfo ci = { .scheme = r->dialect->name };
+	if (u) {
+		ci.user = u->user, ci.password = u->password, ci.host = u->host;
+		ci.port = u->port, ci.database = database ? database : u->database;
+		ci.query_keys = (const char *const *)u->query_keys.v;
+		ci.query_vals = (const char *const *)u->query_vals.v;
+		ci.n_query = u->query_keys.len;
+	}
+	retort_dberror e = { .offset = -1 };
+	if (!r->dialect->driver->connect(out, &ci, &e))
+		return 0;
+	rt_buf msg = RT_BUF_INIT;
+	rt_db_describe(&msg, &e);
+	int rc = rt_error(&r->err, RETORT_ECONNECT, "cannot open the scratch database%s%s: %s",
+			  what ? " " : "", what ? what : "", msg.ptr);
+	rt_buf_free(&msg);
+	*out = NULL;
+	return rc;
+}
+
+static void scratch_name(rt_buf *out)
+{
+	unsigned char b[6] = { 0 };
+	FILE *f = fopen("/dev/urandom", "rb");
+	if (!f || fread(b, 1, sizeof(b), f) != sizeof(b)) {
+		unsigned long x = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
+		for (size_t i = 0; i < sizeof(b); i++, x >>= 5)
+			b[i] ^= (unsigned char)(x * 2654435761u >> 13);
+	}
+	if (f)
+		fclose(f);
+	rt_buf_puts(out, "retort_scratch_");
+	for (size_t i = 0; i < sizeof(b); i++)
+		rt_buf_printf(out, "%02x", b[i]);
+}
+
+/* A failure of the scratch database, its message prefixed with what was done. */
+static int scratch_fail(retort *r, int rc, const char *what)
+{
+	char msg[sizeof(r->err.msg)];
+	memcpy(msg, r->err.msg, sizeof(msg));
+	return rt_error(&r->err, rc, "%s: %s", what, msg);
+}
+
+/* Run sql on conn (the wrappers work on r->conn). */
+static int exec_on(retort *r, retort_conn *conn, const char *sql, retort_dberror *e)
+{
+	retort_conn *own = r->conn;
+	r->conn = conn;
+	int rc = rt_db_exec(r, sql, e);
+	r->conn = own;
+	return rc;
+}
+
+/* Schema mode on sc->conn: BEGIN; CREATE SCHEMA; search_path to it first. */
+static int scratch_schema(retort *r, scratch *sc)
+{
+	rt_buf name = RT_BUF_INIT, sql = RT_BUF_INIT;
+	scratch_name(&name);
+	rt_buf_printf(&sql, "BEGIN; CREATE SCHEMA %s; SELECT pg_catalog.set_config('search_path', "
+		      "'%s, ' || pg_catalog.current_setting('search_path'), true)",
+		      name.ptr, name.ptr);
+	int rc = exec_on(r, sc->conn, sql.ptr, NULL);
+	sc->txn = true; /* even a failed BEGIN script leaves one open */
+	if (rc)
+		rc = scratch_fail(r, rc, "cannot make a scratch schema for the model");
+	rt_buf_free(&name);
+	rt_buf_free(&sql);
+	return rc;
+}
+
+/* PostgreSQL without dev_url: a database of its own, else a schema. */
+static int scratch_database(retort *r, scratch *sc)
+{
+	rt_buf name = RT_BUF_INIT, sql = RT_BUF_INIT;
+	scratch_name(&name);
+	rt_buf_printf(&sql, "CREATE DATABASE %s", name.ptr);
+	retort_dberror e = { .offset = -1 };
+	int rc = rt_project_connect(r);
+	if (!rc && (rc = exec_on(r, r->conn, sql.ptr, &e)) && !strcmp(e.sqlstate, "42501")) {
+		/* no CREATEDB: a schema in the project's own database */
+		rt_err_clear(&r->err);
+		sc->conn = r->conn;
+		rc = scratch_schema(r, sc);
+		goto done;
+	}
+	if (rc) {
+		rc = scratch_fail(r, rc, "cannot make a scratch database for the model "
+			      "(set dev_url, or grant CREATEDB)");
+		goto done;
+	}
+	sc->dbname = rt_buf_detach(&name);
+	rc = connect_to(r, &r->url, sc->dbname, NULL, &sc->conn);
+	sc->own = sc->conn != NULL;
+done:
+	rt_buf_free(&name);
+	rt_buf_free(&sql);
+	return rc;
+}
+
+static int scratch_open(retort *r, scratch *sc)
 {
 	rt_url u = RT_URL_INIT;
 	const char *dev = r->cfg.dev_url;
+	bool pg = !strcmp(r->dialect->name, "postgresql");
 	int rc = 0;
-	*out = NULL;
+	memset(sc, 0, sizeof(*sc));
+	if (!dev && pg)
+		return scratch_database(r, sc);
 	if (!dev && strcmp(r->dialect->name, "sqlite"))
 		return rt_error(&r->err, RETORT_ECONFIG,
 				"set 'dev_url' to a scratch %s database for the model",
@@ -123,26 +250,57 @@ static int scratch_connect(retort *r, retort_conn **out)
 			      r->dialect->name);
 		goto done;
 	}
-	retort_conninfo ci = { .scheme = r->dialect->name };
-	if (dev) {
-		ci.user = u.user, ci.password = u.password, ci.host = u.host;
-		ci.port = u.port, ci.database = u.database;
-		ci.query_keys = (const char *const *)u.query_keys.v;
-		ci.query_vals = (const char *const *)u.query_vals.v;
-		ci.n_query = u.query_keys.len;
-	}
-	retort_dberror e = { .offset = -1 };
-	if (r->dialect->driver->connect(out, &ci, &e)) {
-		rt_buf msg = RT_BUF_INIT;
-		rt_db_describe(&msg, &e);
-		rc = rt_error(&r->err, RETORT_ECONNECT, "cannot open the scratch database%s%s: %s",
-			      dev ? " " : "", dev ? u.redacted : "", msg.ptr);
-		rt_buf_free(&msg);
-		*out = NULL;
-	}
+	rc = connect_to(r, dev ? &u : NULL, NULL, dev ? u.redacted : NULL, &sc->conn);
+	sc->own = sc->conn != NULL;
+	if (!rc && pg)
+		rc = scratch_schema(r, sc);
 done:
 	rt_url_free(&u);
 	return rc;
+}
+
+/*
+ * Undo everything scratch_open did.  Returns rc, or the failure to drop the
+ * scratch database when there was no other; r->err keeps the first error.
+ */
+static int scratch_close(retort *r, scratch *sc, int rc)
+{
+	rt_err saved = r->err;
+	if (sc->txn && sc->conn)
+		exec_on(r, sc->conn, "ROLLBACK", NULL);
+	if (sc->own)
+		sc->conn->driver->close(sc->conn);
+	if (sc->dbname && r->conn) {
+		rt_buf sql = RT_BUF_INIT;
+		/* WITH (FORCE), PostgreSQL 13+: the closed session may not be gone yet */
+		rt_buf_printf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", sc->dbname);
+		retort_dberror e = { .offset = -1 };
+		int drc = exec_on(r, r->conn, sql.ptr, &e);
+		if (drc && !strcmp(e.sqlstate, "42601")) {
+			rt_buf_truncate(&sql, sql.len - strlen(" WITH (FORCE)"));
+			drc = exec_on(r, r->conn, sql.ptr, NULL);
+		}
+		if (drc && !rc)
+			rc = scratch_fail(r, drc, "cannot drop the scratch database");
+		else
+			r->err = saved;
+		rt_buf_free(&sql);
+	} else {
+		r->err = saved;
+	}
+	free(sc->dbname);
+	memset(sc, 0, sizeof(*sc));
+	return rc;
+}
+
+/* Read the model side: on PostgreSQL the scratch's current schema. */
+static int inspect_scratch(retort *r, rt_schema *out)
+{
+#ifdef RETORT_WITH_POSTGRES
+	if (!strcmp(r->dialect->name, "postgresql"))
+		return rt_inspect_postgres(r, NULL, out);
+#endif
+	return rt_inspect(r, out);
 }
 
 int rt_model_load(retort *r, rt_schema *out, rt_renames *renames)
@@ -150,7 +308,8 @@ int rt_model_load(retort *r, rt_schema *out, rt_renames *renames)
 	memset(out, 0, sizeof(*out));
 	memset(renames, 0, sizeof(*renames));
 	rt_strvec paths = RT_STRVEC_INIT;
-	retort_conn *scratch = NULL;
+	scratch sc;
+	memset(&sc, 0, sizeof(sc));
 	int rc = rt_project_url(r);
 	if (!rc)
 		rc = model_files(r, &paths);
@@ -158,18 +317,19 @@ int rt_model_load(retort *r, rt_schema *out, rt_renames *renames)
 		rc = rt_error(&r->err, RETORT_EUNSUPPORTED, "no driver for '%s' in this build",
 			      r->dialect->name);
 	if (!rc)
-		rc = scratch_connect(r, &scratch);
+		rc = scratch_open(r, &sc);
+	if (!rc) {
+		retort_conn *own = r->conn;
+		r->conn = sc.conn;
+		for (size_t i = 0; !rc && i < paths.len; i++)
+			rc = load_file(r, paths.v[i], renames);
+		if (!rc)
+			rc = inspect_scratch(r, out);
+		r->conn = own;
+	}
+	rc = scratch_close(r, &sc, rc);
 	if (rc)
-		goto done;
-	retort_conn *own = r->conn;
-	r->conn = scratch;
-	for (size_t i = 0; !rc && i < paths.len; i++)
-		rc = load_file(r, paths.v[i], renames);
-	if (!rc)
-		rc = rt_inspect(r, out);
-	r->conn = own;
-	scratch->driver->close(scratch);
-done:
+		rt_schema_free(out);
 	rt_strvec_free(&paths);
 	return rc;
 }

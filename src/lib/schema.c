@@ -27,6 +27,7 @@ static void column_free(rt_column *c)
 	free(c->identity);
 	free(c->comment);
 	free(c->def);
+	free(c->seq);
 }
 
 static void constraint_free(rt_constraint *k)
@@ -72,6 +73,7 @@ static void index_free(rt_index *x)
 	free(x->table);
 	rt_strvec_free(&x->keys);
 	free(x->where);
+	free(x->extra);
 	free(x->sql);
 }
 
@@ -551,6 +553,38 @@ void rt_put_name(rt_buf *b, const char *name)
 		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
 	for (size_t i = 0; plain && reserved[i]; i++)
 		plain = strcmp(reserved[i], name) != 0;
+	if (plain)
+		rt_buf_puts(b, name);
+	else
+		rt_buf_put_ident(b, name);
+}
+
+/* PostgreSQL's reserved and type/function-name keywords (pg_get_keywords()
+   catcode R and T), which may not stand bare as a table or column name. */
+static const char *const pg_reserved[] = {
+	"all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
+	"authorization", "binary", "both", "case", "cast", "check", "collate", "collation",
+	"column", "concurrently", "constraint", "create", "cross", "current_catalog",
+	"current_date", "current_role", "current_schema", "current_time",
+	"current_timestamp", "current_user", "default", "deferrable", "desc", "distinct",
+	"do", "else", "end", "except", "false", "fetch", "for", "foreign", "freeze", "from",
+	"full", "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect",
+	"into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit",
+	"localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on",
+	"only", "or", "order", "outer", "overlaps", "placing", "primary", "references",
+	"returning", "right", "select", "session_user", "similar", "some", "symmetric",
+	"table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user",
+	"using", "variadic", "verbose", "when", "where", "window", "with", NULL
+};
+
+void rt_pg_put_name(rt_buf *b, const char *name)
+{
+	bool plain = (*name >= 'a' && *name <= 'z') || *name == '_';
+	for (const char *p = name; plain && *p; p++)
+		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+			*p == '$';
+	for (size_t i = 0; plain && pg_reserved[i]; i++)
+		plain = strcmp(pg_reserved[i], name) != 0;
 	if (plain)
 		rt_buf_puts(b, name);
 	else

@@ -36,6 +36,7 @@ typedef struct rt_column {
 	char *identity;    /* PostgreSQL: "ALWAYS" or "BY DEFAULT"; NULL */
 	char *comment;
 	char *def;         /* SQLite: the column's definition as in CREATE TABLE */
+	char *seq;         /* PostgreSQL serial: the sequence it owns; NULL */
 } rt_column;
 
 /* A unique, check or foreign key constraint. */
@@ -58,6 +59,7 @@ typedef struct rt_index {
 	bool unique;
 	rt_strvec keys;    /* normalised: column or expression, " DESC", " COLLATE x" */
 	char *where;       /* normalised predicate of a partial index, or NULL */
+	char *extra;       /* PostgreSQL: "USING gin", "INCLUDE (a)"; NULL none */
 	char *sql;         /* the CREATE INDEX statement */
 } rt_index;
 
@@ -159,5 +161,7 @@ void rt_type_normalise(rt_buf *out, const char *dialect, const char *type);
 bool rt_expr_mentions(const char *expr, const char *name);
 /* Append name as SQL: bare when it is a plain lower-case identifier. */
 void rt_put_name(rt_buf *b, const char *name);
+/* The same for PostgreSQL: quoted also when it is one of its reserved words. */
+void rt_pg_put_name(rt_buf *b, const char *name);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * test_diff.c: the catalog model, the comparison and the SQLite SQL it
- * writes, on in-memory SQLite databases read back by the inspector.
+ * writes, on in-memory SQLite databases read back by the inspector; and
+ * the PostgreSQL SQL, on catalogs built by hand (the end-to-end tests run
+ * it on a server).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include "inspect.h"
 #include "model.h"
 #include "project.h"
+#include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -320,6 +323,205 @@ static void test_diff__upgrade_sql_reaches_the_model(void **state)
 			  "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER)");
 }
 
+
+/* --- PostgreSQL rendering, on hand-made catalogs ------------------------------------ */
+
+static rt_column *pg_col(rt_table *t, const char *name, const char *type)
+{
+	rt_column *c = rt_table_add_column(t, name);
+	free(c->type);
+	free(c->ntype);
+	c->type = rt_xstrdup(type);
+	c->ntype = rt_xstrdup(type);
+	return c;
+}
+
+static rt_object *pg_enum(rt_schema *s, const char *name, const char *const *labels)
+{
+	rt_object *o = rt_objvec_add(&s->enums, name);
+	rt_buf def = RT_BUF_INIT, sql = RT_BUF_INIT;
+	for (size_t i = 0; labels[i]; i++) {
+		rt_strvec_push(&o->values, labels[i]);
+		rt_buf_printf(&def, "%s'%s'", i ? ", " : "", labels[i]);
+	}
+	rt_buf_printf(&sql, "CREATE TYPE %s AS ENUM (%s)", name, def.ptr);
+	o->def = rt_buf_detach(&def);
+	o->sql = rt_buf_detach(&sql);
+	return o;
+}
+
+static rt_object *pg_view(rt_schema *s, const char *name, const char *body)
+{
+	rt_object *o = rt_objvec_add(&s->views, name);
+	rt_buf sql = RT_BUF_INIT;
+	rt_buf_printf(&sql, "CREATE VIEW %s AS %s", name, body);
+	o->sql = rt_buf_detach(&sql);
+	o->def = rt_xstrdup(body);
+	return o;
+}
+
+/* Render from -> to for PostgreSQL into out (a new buffer). */
+static void pg_render(rt_buf *out, rt_schema *from, rt_schema *to)
+{
+	rt_diff d;
+	rt_schema_sort(from);
+	rt_schema_sort(to);
+	rt_buf_init(out);
+	rt_diff_compute(&d, from, to, NULL, "postgresql", true);
+	assert_int_equal(rt_diff_render(out, &d, "postgresql", NULL), 0);
+	rt_diff_free(&d);
+}
+
+/* a appears in text, and before b. */
+static void assert_before(const char *text, const char *a, const char *b)
+{
+	const char *pa = strstr(text, a), *pb = strstr(text, b);
+	if (!pa || !pb || pa > pb)
+		fail_msg("expected '%s' before '%s' in:\n%s", a, b, text);
+}
+
+static void test_diff__postgres_types_first_foreign_keys_after_tables(void **state)
+{
+	rt_schema from = { 0 }, to = { 0 };
+	static const char *const labels[] = { "a", "b", NULL };
+	pg_enum(&to, "mood", labels);
+	rt_table *child = rt_schema_add_table(&to, "child");
+	pg_col(child, "id", "integer");
+	pg_col(child, "p_id", "integer");
+	pg_col(child, "m", "mood");
+	rt_constraint *fk = rt_constraint_add(&child->fks, &child->nfks);
+	fk->name = rt_xstrdup("child_p_id_fkey");
+	rt_strvec_push(&fk->cols, "p_id");
+	fk->ref_table = rt_xstrdup("parent");
+	fk->def = rt_xstrdup("FOREIGN KEY (p_id) REFERENCES parent(id)");
+	rt_table *parent = rt_schema_add_table(&to, "parent");
+	pg_col(parent, "id", "integer")->notnull = true;
+	parent->pk_name = rt_xstrdup("parent_pkey");
+	rt_strvec_push(&parent->pk, "id");
+	rt_buf sql;
+	pg_render(&sql, &from, &to);
+	assert_before(sql.ptr, "CREATE TYPE mood", "CREATE TABLE child");
+	assert_before(sql.ptr, "CREATE TABLE parent (\n    id integer NOT NULL,\n"
+		      "    CONSTRAINT parent_pkey PRIMARY KEY (id)\n);",
+		      "ALTER TABLE child ADD CONSTRAINT child_p_id_fkey FOREIGN KEY");
+	assert_null(strstr(sql.ptr, "REFERENCES parent(id)\n")); /* not inline */
+	rt_buf_free(&sql);
+	rt_buf down;
+	pg_render(&down, &to, &from);
+	assert_before(down.ptr, "DROP TABLE child", "DROP TYPE mood");
+	assert_before(down.ptr, "-- review: drops table 'parent' and all its rows\nDROP TABLE parent;",
+		      "DROP TYPE mood");
+	rt_buf_free(&down);
+	rt_schema_free(&from);
+	rt_schema_free(&to);
+}
+
+static void test_diff__postgres_enum_added_label_is_in_place_removed_rebuilds(void **state)
+{
+	rt_schema a = { 0 }, b = { 0 };
+	static const char *const two[] = { "happy", "sad", NULL };
+	static const char *const three[] = { "happy", "ok", "sad", NULL };
+	pg_enum(&a, "mood", two);
+	pg_enum(&b, "mood", three);
+	rt_table *t = rt_schema_add_table(&a, "t");
+	pg_col(t, "m", "mood")->dflt = rt_xstrdup("'happy'::mood");
+	t = rt_schema_add_table(&b, "t");
+	pg_col(t, "m", "mood")->dflt = rt_xstrdup("'happy'::mood");
+	rt_buf up, down;
+	pg_render(&up, &a, &b);
+	assert_string_equal(up.ptr, "ALTER TYPE mood ADD VALUE 'ok' AFTER 'happy';\n");
+	pg_render(&down, &b, &a);
+	assert_before(down.ptr, "-- review: drops type 'mood', recreated with labels removed or "
+		      "reordered\nALTER TYPE mood RENAME TO _retort_old_mood;", "CREATE TYPE mood AS ENUM");
+	assert_before(down.ptr, "ALTER TABLE t ALTER COLUMN m DROP DEFAULT;",
+		      "ALTER TABLE t ALTER COLUMN m TYPE mood USING m::text::mood;");
+	assert_before(down.ptr, "USING m::text::mood;\nALTER TABLE t ALTER COLUMN m SET DEFAULT "
+		      "'happy'::mood;", "DROP TYPE _retort_old_mood;");
+	rt_buf_free(&up);
+	rt_buf_free(&down);
+	rt_schema_free(&a);
+	rt_schema_free(&b);
+}
+
+static void test_diff__postgres_retyped_column_drops_and_recreates_its_views(void **state)
+{
+	rt_schema a = { 0 }, b = { 0 };
+	rt_schema *sides[] = { &a, &b };
+	for (int i = 0; i < 2; i++) {
+		rt_table *t = rt_schema_add_table(sides[i], "t");
+		pg_col(t, "id", "integer");
+		pg_col(t, "n", i ? "bigint" : "integer")->dflt = rt_xstrdup("0");
+		t->cols[1].ndflt = rt_xstrdup("0");
+		pg_view(sides[i], "v2", "select v1.n from v1");
+		pg_view(sides[i], "v1", "select t.n from t");
+		pg_view(sides[i], "other", "select 1 as one");
+	}
+	rt_buf up;
+	pg_render(&up, &a, &b);
+	assert_before(up.ptr, "DROP VIEW v2;\nDROP VIEW v1;\n", "ALTER TABLE t ALTER COLUMN n DROP DEFAULT;");
+	assert_before(up.ptr, "ALTER TABLE t ALTER COLUMN n TYPE bigint USING n::bigint;\n"
+		      "ALTER TABLE t ALTER COLUMN n SET DEFAULT 0;", "CREATE VIEW v1 AS");
+	assert_before(up.ptr, "CREATE VIEW v1 AS", "CREATE VIEW v2 AS");
+	assert_null(strstr(up.ptr, "other")); /* views on other tables are left alone */
+	assert_null(strstr(up.ptr, "review")); /* integer -> bigint loses nothing */
+	rt_buf_free(&up);
+	rt_schema_free(&a);
+	rt_schema_free(&b);
+}
+
+static void test_diff__postgres_identity_and_serial_changes(void **state)
+{
+	rt_schema a = { 0 }, b = { 0 };
+	rt_table *t = rt_schema_add_table(&a, "t");
+	pg_col(t, "id", "integer");
+	rt_column *s = pg_col(t, "n", "integer");
+	s->autoinc = true, s->notnull = true;
+	s->seq = rt_xstrdup("t_n_seq");
+	s->dflt = rt_xstrdup("nextval('t_n_seq'::regclass)");
+	t = rt_schema_add_table(&b, "t");
+	rt_column *id = pg_col(t, "id", "integer");
+	id->autoinc = true, id->notnull = true;
+	id->identity = rt_xstrdup("BY DEFAULT");
+	pg_col(t, "n", "integer")->notnull = true;
+	rt_buf up, down;
+	pg_render(&up, &a, &b);
+	assert_before(up.ptr, "ALTER TABLE t ALTER COLUMN id SET NOT NULL;\n"
+		      "ALTER TABLE t ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY;\n"
+		      "SELECT setval(pg_get_serial_sequence('t', 'id'), coalesce(max(id), 0) + 1, false) FROM t;",
+		      "ALTER TABLE t ALTER COLUMN n DROP DEFAULT;\n-- review: drops sequence 't_n_seq' of "
+		      "serial column 't.n' and its current value\nDROP SEQUENCE t_n_seq;");
+	pg_render(&down, &b, &a);
+	assert_before(down.ptr, "ALTER TABLE t ALTER COLUMN id DROP IDENTITY;",
+		      "CREATE SEQUENCE t_n_seq AS integer OWNED BY t.n;\n"
+		      "ALTER TABLE t ALTER COLUMN n SET DEFAULT nextval('t_n_seq'::regclass);\n"
+		      "SELECT setval('t_n_seq', coalesce(max(n), 0) + 1, false) FROM t;");
+	rt_buf_free(&up);
+	rt_buf_free(&down);
+	rt_schema_free(&a);
+	rt_schema_free(&b);
+}
+
+static void test_diff__postgres_quotes_reserved_words_and_sequences_alter(void **state)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_pg_put_name(&b, "offset");
+	rt_buf_putc(&b, ' ');
+	rt_pg_put_name(&b, "name");
+	rt_buf_putc(&b, ' ');
+	rt_pg_put_name(&b, "Mixed");
+	assert_string_equal(b.ptr, "\"offset\" name \"Mixed\"");
+	rt_buf_free(&b);
+	rt_schema x = { 0 }, y = { 0 };
+	rt_objvec_add(&x.sequences, "s")->def = rt_xstrdup("AS bigint INCREMENT BY 1");
+	rt_objvec_add(&y.sequences, "s")->def = rt_xstrdup("AS bigint INCREMENT BY 5");
+	rt_buf up;
+	pg_render(&up, &x, &y);
+	assert_string_equal(up.ptr, "ALTER SEQUENCE s AS bigint INCREMENT BY 5;\n");
+	rt_buf_free(&up);
+	rt_schema_free(&x);
+	rt_schema_free(&y);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +539,11 @@ int main(void)
 		cmocka_unit_test(test_diff__renames_invert_for_the_downgrade),
 		cmocka_unit_test(test_diff__filters_drop_excluded_tables_with_their_indexes),
 		cmocka_unit_test(test_diff__upgrade_sql_reaches_the_model),
+		cmocka_unit_test(test_diff__postgres_types_first_foreign_keys_after_tables),
+		cmocka_unit_test(test_diff__postgres_enum_added_label_is_in_place_removed_rebuilds),
+		cmocka_unit_test(test_diff__postgres_retyped_column_drops_and_recreates_its_views),
+		cmocka_unit_test(test_diff__postgres_identity_and_serial_changes),
+		cmocka_unit_test(test_diff__postgres_quotes_reserved_words_and_sequences_alter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

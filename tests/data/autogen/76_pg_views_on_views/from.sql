@@ -1,0 +1,4 @@
+CREATE TABLE t (id integer PRIMARY KEY, a varchar(10));
+CREATE VIEW v1 AS SELECT id, a FROM t;
+CREATE VIEW v2 AS SELECT a FROM v1 WHERE id > 0;
+CREATE VIEW other AS SELECT 1 AS one;

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer PRIMARY KEY, email text, deleted_at timestamptz);
+CREATE INDEX ix_t_email ON t (lower(email)) WHERE deleted_at IS NULL;

@@ -1,0 +1,4 @@
+CREATE TABLE keep (id integer PRIMARY KEY);
+CREATE TABLE x (id integer PRIMARY KEY, y_id integer);
+CREATE TABLE y (id integer PRIMARY KEY, x_id integer REFERENCES x (id));
+ALTER TABLE x ADD CONSTRAINT x_y_id_fkey FOREIGN KEY (y_id) REFERENCES y (id) DEFERRABLE INITIALLY DEFERRED;

@@ -1,0 +1,1 @@
+CREATE TABLE t (a integer NOT NULL, b integer NOT NULL, c text, CONSTRAINT t_pkey PRIMARY KEY (a), CONSTRAINT uq_c UNIQUE (c));

@@ -1,0 +1,1 @@
+CREATE TABLE t (id integer, a text, n integer DEFAULT 1);

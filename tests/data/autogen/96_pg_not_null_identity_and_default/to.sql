@@ -1,0 +1,1 @@
+CREATE TABLE t (id integer GENERATED ALWAYS AS IDENTITY, a text NOT NULL DEFAULT 'z', n integer);

@@ -362,23 +362,31 @@ rt_node *rt_graph_get(const rt_graph *g, const char *id)
 
 /* --- State ---------------------------------------------------------------- */
 
-/* Mark n and everything it needs as applied (an iterative walk). */
-static void mark_applied(const rt_graph *g, rt_state *st, uint32_t n, uint32_t *stack)
+static uint32_t edge_at(const rt_node *nd, rt_walk dir, uint32_t k)
+{
+	if (dir == RT_WALK_UP)
+		return rt_pred_at(nd, k);
+	if (k < nd->nchildren)
+		return nd->children[k];
+	k -= nd->nchildren;
+	return dir == RT_WALK_DOWN && k < nd->ndependents ? nd->dependents[k] : RT_NIL;
+}
+
+void rt_graph_mark(const rt_graph *g, uint32_t start, rt_walk dir, const uint8_t *only,
+		   uint8_t only_is, uint8_t *mark, uint32_t *stack)
 {
 	uint32_t depth = 0;
-	if (st->applied[n])
+	if (mark[start] || (only && only[start] != only_is))
 		return;
-	st->applied[n] = 1;
-	stack[depth++] = n;
+	mark[start] = 1;
+	stack[depth++] = start;
 	while (depth) {
 		const rt_node *nd = &g->nodes[stack[--depth]];
-		for (uint32_t k = 0; rt_pred_at(nd, k) != RT_NIL; k++) {
-			uint32_t p = rt_pred_at(nd, k);
-			if (!st->applied[p]) {
-				st->applied[p] = 1;
-				stack[depth++] = p;
+		for (uint32_t k = 0, q; (q = edge_at(nd, dir, k)) != RT_NIL; k++)
+			if (!mark[q] && (!only || only[q] == only_is)) {
+				mark[q] = 1;
+				stack[depth++] = q;
 			}
-		}
 	}
 }
 
@@ -410,7 +418,7 @@ int rt_state_init(rt_state *st, const rt_graph *g, char *const *rows, size_t nro
 				      rows[i]);
 			break;
 		}
-		mark_applied(g, st, (uint32_t)(nd - g->nodes), stack);
+		rt_graph_mark(g, (uint32_t)(nd - g->nodes), RT_WALK_UP, NULL, 0, st->applied, stack);
 	}
 	free(stack);
 	if (!rc)

@@ -71,6 +71,22 @@ static inline uint32_t rt_pred_at(const rt_node *nd, uint32_t k)
 	return RT_NIL;
 }
 
+/* Which edges a walk follows. */
+typedef enum rt_walk {
+	RT_WALK_UP,       /* parents and dependencies: what a revision needs */
+	RT_WALK_DOWN,     /* children and dependents: what needs it */
+	RT_WALK_CHILDREN  /* children only: the revisions of its branch */
+} rt_walk;
+
+/*
+ * Mark start and every node reached from it along dir, iteratively.  A node
+ * already marked stops the walk there; so does one whose only[] value is
+ * not only_is (only may be NULL: every node may be walked).  stack must
+ * hold g->n entries.  Linear in what it marks.
+ */
+void rt_graph_mark(const rt_graph *g, uint32_t start, rt_walk dir, const uint8_t *only,
+		   uint8_t only_is, uint8_t *mark, uint32_t *stack);
+
 int rt_graph_build(rt_graph *g, rt_revfile *files, uint32_t n, rt_err *err);
 void rt_graph_free(rt_graph *g);
 rt_node *rt_graph_get(const rt_graph *g, const char *id);

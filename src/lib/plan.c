@@ -155,25 +155,11 @@ int rt_plan_upgrade(rt_plan *p, const rt_graph *g, const rt_state *st,
 {
 	uint8_t *want = rt_xcalloc(g->n ? g->n : 1, 1);
 	uint32_t *stack = rt_xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
-	uint32_t depth = 0;
 	sim s;
 
 	plan_start(p, st);
-	for (size_t i = 0; i < ntargets; i++) {
-		uint32_t t = targets[i];
-		if (st->applied[t] || want[t])
-			continue;
-		want[t] = 1;
-		stack[depth++] = t;
-		while (depth) {
-			const rt_node *nd = &g->nodes[stack[--depth]];
-			for (uint32_t k = 0, q; (q = rt_pred_at(nd, k)) != RT_NIL; k++)
-				if (!st->applied[q] && !want[q]) {
-					want[q] = 1;
-					stack[depth++] = q;
-				}
-		}
-	}
+	for (size_t i = 0; i < ntargets; i++)
+		rt_graph_mark(g, targets[i], RT_WALK_UP, st->applied, 0, want, stack);
 	sim_init(&s, g, st);
 	for (uint32_t k = 0; k < g->n; k++) {
 		uint32_t r = g->order[k];
@@ -196,24 +182,8 @@ static uint8_t *applied_descendants(const rt_graph *g, const rt_state *st,
 {
 	uint8_t *mark = rt_xcalloc(g->n ? g->n : 1, 1);
 	uint32_t *stack = rt_xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
-	uint32_t depth = 0;
-	for (size_t i = 0; i < nseeds; i++) {
-		if (!st->applied[seeds[i]] || mark[seeds[i]])
-			continue;
-		mark[seeds[i]] = 1;
-		stack[depth++] = seeds[i];
-		while (depth) {
-			const rt_node *nd = &g->nodes[stack[--depth]];
-			for (uint32_t j = 0; j < nd->nchildren + nd->ndependents; j++) {
-				uint32_t c = j < nd->nchildren ? nd->children[j]
-							       : nd->dependents[j - nd->nchildren];
-				if (st->applied[c] && !mark[c]) {
-					mark[c] = 1;
-					stack[depth++] = c;
-				}
-			}
-		}
-	}
+	for (size_t i = 0; i < nseeds; i++)
+		rt_graph_mark(g, seeds[i], RT_WALK_DOWN, st->applied, 1, mark, stack);
 	free(stack);
 	return mark;
 }
@@ -240,29 +210,6 @@ int rt_plan_downgrade(rt_plan *p, const rt_graph *g, const rt_state *st,
 	return 0;
 }
 
-/* Mark what node t needs (up) or what descends from it (down), t included. */
-static void mark_from(const rt_graph *g, uint32_t t, bool up, uint8_t *mark, uint32_t *stack)
-{
-	uint32_t depth = 0;
-	if (mark[t])
-		return;
-	mark[t] = 1;
-	stack[depth++] = t;
-	while (depth) {
-		const rt_node *nd = &g->nodes[stack[--depth]];
-		uint32_t n = up ? nd->nparents + nd->ndeps : nd->nchildren + nd->ndependents;
-		for (uint32_t j = 0; j < n; j++) {
-			uint32_t c = up ? rt_pred_at(nd, j)
-					: j < nd->nchildren ? nd->children[j]
-							    : nd->dependents[j - nd->nchildren];
-			if (!mark[c]) {
-				mark[c] = 1;
-				stack[depth++] = c;
-			}
-		}
-	}
-}
-
 /*
  * Alembic's stamp: each target replaces the rows on its line (its ancestors
  * and descendants); rows on unrelated branches stay.  A row that the others
@@ -281,9 +228,9 @@ int rt_plan_stamp(rt_plan *p, const rt_graph *g, const rt_state *st,
 	if (purge)
 		rt_strvec_clear(&p->rows_after);
 	for (size_t i = 0; i < ntargets; i++) {
-		mark_from(g, targets[i], true, related, stack);
+		rt_graph_mark(g, targets[i], RT_WALK_UP, NULL, 0, related, stack);
 		related[targets[i]] = 0;
-		mark_from(g, targets[i], false, related, stack);
+		rt_graph_mark(g, targets[i], RT_WALK_DOWN, NULL, 0, related, stack);
 		keep[targets[i]] = 1;
 	}
 	/* with no target ("stamp base") no row stays */
@@ -296,7 +243,7 @@ int rt_plan_stamp(rt_plan *p, const rt_graph *g, const rt_state *st,
 	for (uint32_t i = 0; i < g->n; i++)
 		if (keep[i])
 			for (uint32_t k = 0, q; (q = rt_pred_at(&g->nodes[i], k)) != RT_NIL; k++)
-				mark_from(g, q, true, below, stack);
+				rt_graph_mark(g, q, RT_WALK_UP, NULL, 0, below, stack);
 
 	rt_strvec newrows = RT_STRVEC_INIT;
 	for (size_t i = 0; i < p->rows_after.len; i++) {

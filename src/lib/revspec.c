@@ -122,17 +122,7 @@ static uint8_t *descendants(const rt_graph *g, uint32_t start)
 {
 	uint8_t *mark = rt_xcalloc(g->n ? g->n : 1, 1);
 	uint32_t *stack = rt_xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
-	uint32_t depth = 0;
-	mark[start] = 1;
-	stack[depth++] = start;
-	while (depth) {
-		const rt_node *nd = &g->nodes[stack[--depth]];
-		for (uint32_t j = 0; j < nd->nchildren; j++)
-			if (!mark[nd->children[j]]) {
-				mark[nd->children[j]] = 1;
-				stack[depth++] = nd->children[j];
-			}
-	}
+	rt_graph_mark(g, start, RT_WALK_CHILDREN, NULL, 0, mark, stack);
 	free(stack);
 	return mark;
 }
@@ -544,43 +534,6 @@ int rt_resolve_downgrade(rt_targets *out, const rt_graph *g, const rt_state *st,
 	return rc;
 }
 
-/* Mark every node that t needs (itself, its ancestors and dependencies). */
-static void mark_up(const rt_graph *g, uint32_t t, uint8_t *mark, uint32_t *stack)
-{
-	uint32_t depth = 0;
-	if (mark[t])
-		return;
-	mark[t] = 1;
-	stack[depth++] = t;
-	while (depth) {
-		const rt_node *nd = &g->nodes[stack[--depth]];
-		for (uint32_t k = 0, q; (q = rt_pred_at(nd, k)) != RT_NIL; k++)
-			if (!mark[q]) {
-				mark[q] = 1;
-				stack[depth++] = q;
-			}
-	}
-}
-
-static void mark_down(const rt_graph *g, uint32_t t, uint8_t *mark, uint32_t *stack)
-{
-	uint32_t depth = 0;
-	if (mark[t])
-		return;
-	mark[t] = 1;
-	stack[depth++] = t;
-	while (depth) {
-		const rt_node *nd = &g->nodes[stack[--depth]];
-		for (uint32_t j = 0; j < nd->nchildren + nd->ndependents; j++) {
-			uint32_t c = j < nd->nchildren ? nd->children[j] : nd->dependents[j - nd->nchildren];
-			if (!mark[c]) {
-				mark[c] = 1;
-				stack[depth++] = c;
-			}
-		}
-	}
-}
-
 int rt_history_range(rt_targets *out, const rt_graph *g, const rt_state *st,
 		     const char *range, rt_err *err)
 {
@@ -602,12 +555,12 @@ int rt_history_range(rt_targets *out, const rt_graph *g, const rt_state *st,
 		if (*start && (rc = rt_resolve(&a, g, st, start, err)) == 0 && !a.base) {
 			lower = rt_xcalloc(n, 1);
 			for (size_t i = 0; i < a.n; i++)
-				mark_down(g, a.v[i], lower, stack);
+				rt_graph_mark(g, a.v[i], RT_WALK_DOWN, NULL, 0, lower, stack);
 		}
 		if (rc == 0 && *end && (rc = rt_resolve(&b, g, st, end, err)) == 0) {
 			upper = rt_xcalloc(n, 1);
 			for (size_t i = 0; i < b.n; i++)
-				mark_up(g, b.v[i], upper, stack);
+				rt_graph_mark(g, b.v[i], RT_WALK_UP, NULL, 0, upper, stack);
 		}
 		free(start);
 	}

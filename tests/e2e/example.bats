@@ -124,3 +124,39 @@ $T2 -> $T3 (contact), add_user_phone_number"
 	expect_status 2
 	expect_match "$stderr" '^upgrade: .*nosuch\.ini'
 }
+
+@test "example: the seed teams' Makefile targets and wrapper script drive retort" {
+	# seed 004: make migration / migrate / migrate-down / migrate-logs / migrate-check
+	run --separate-stderr make -s migrate RETORT="$RETORT"
+	expect_status 0
+	expect_eq "$(rows app)" "$T6"
+	run --separate-stderr make -s migrate-down RETORT="$RETORT"
+	expect_status 0
+	expect_eq "$(rows app)" "$T5"
+	run --separate-stderr make -s migrate-logs RETORT="$RETORT"
+	expect_status 0
+	expect_eq "$(printf '%s\n' "$output" | tail -n 1)" "<base> -> $T1, create todos table"
+	run --separate-stderr make -s migrate-check RETORT="$RETORT"
+	expect_status 0
+	expect_match "$output" "$T6"
+	run --separate-stderr sh -c "echo create_tags_table | make -s migration RETORT='$RETORT'"
+	expect_status 0
+	expect_eq "$(ls migrations/versions/*_create_tags_table.sql | wc -l)" 1
+	expect_match "$(cat migrations/versions/*_create_tags_table.sql)" "Revises: $T6"
+
+	# seed 001: ./scripts/migrate.sh <command>, from any folder
+	mkdir elsewhere
+	cd elsewhere
+	run --separate-stderr env RETORT="$RETORT" ../scripts/migrate.sh upgrade "$T6"
+	expect_status 0
+	expect_eq "$(cd .. && rows app)" "$T6"
+	run --separate-stderr env RETORT="$RETORT" ../scripts/migrate.sh current
+	expect_status 0
+	expect_eq "$output" "$T6"
+	run --separate-stderr env RETORT="$RETORT" ../scripts/migrate.sh downgrade -1
+	expect_status 0
+	expect_eq "$(cd .. && rows app)" "$T5"
+	run --separate-stderr env RETORT="$RETORT" ../scripts/migrate.sh show "$T6"
+	expect_status 0
+	expect_match "$output" "Rev: $T6"
+}

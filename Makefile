@@ -41,3 +41,15 @@ FUZZ_TARGETS ?=
 .PHONY: fuzz
 fuzz: deps
 	tests/fuzz/run --build build-fuzz --seconds $(FUZZ_SECONDS) --grow $(FUZZ_TARGETS)
+
+# `make bench`: retort side by side with Alembic and the raw clients (sqlite3,
+# psql) on generated workloads (bench/run; they go to bench/work/, which git
+# ignores).  Installs what is missing, builds a Release retort in
+# build-bench/, prints the Markdown table and writes it to bench/results.md.
+# RUNS=N timed runs per figure (default 5); CHECK_PG=0 for SQLite only.
+.PHONY: bench
+bench:
+	RETORT_DEPS=bench scripts/install-deps
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRETORT_TESTS=OFF
+	cmake --build build-bench -j$(JOBS)
+	RETORT=build-bench/retort bench/run

@@ -71,6 +71,10 @@ static const rt_dialect postgresql_dialect = {
 	.log_id_type = "BIGSERIAL PRIMARY KEY",
 	.text_type = "TEXT",
 	.time_type = "VARCHAR(40)",
+	.batch_steps = true,
+	/* statement_timestamp(): when the current message arrived */
+	.elapsed_ms_sql = "CAST(round(1000 * extract(epoch FROM clock_timestamp() - "
+			  "statement_timestamp())) AS INTEGER)",
 };
 
 static const rt_dialect mysql_dialect = {

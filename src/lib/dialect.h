@@ -28,6 +28,17 @@ typedef struct rt_dialect {
 	const char *log_id_type;     /* "INTEGER PRIMARY KEY" / "BIGSERIAL PRIMARY KEY" */
 	const char *text_type;
 	const char *time_type;
+	/*
+	 * Send each online step in two messages instead of one per statement:
+	 * "BEGIN; SELECT version_num ..." (the re-read, whose answer decides
+	 * whether the step runs), then the section, the version table changes,
+	 * the retort_log row and COMMIT.  Worth it where the database is a round
+	 * trip away; SQLite, in process, has none to save.  elapsed_ms_sql is
+	 * then the log row's duration_ms: the milliseconds since the server
+	 * received the message, as an SQL expression.
+	 */
+	bool batch_steps;
+	const char *elapsed_ms_sql;
 } rt_dialect;
 
 const rt_dialect *rt_dialect_for(rt_scheme scheme);

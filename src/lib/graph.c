@@ -62,10 +62,11 @@ static bool has_idx(const uint32_t *v, uint32_t n, uint32_t x)
 }
 
 /* Resolve Revises and Depends On of one node to indices. */
-static int link_node(rt_err *err, rt_graph *g, rt_node *nd)
+static int link_node(rt_err *err, rt_graph *g, rt_node *nd, uint32_t **pool)
 {
 	const rt_revfile *rf = nd->rf;
-	nd->parents = rt_xcalloc(rf->revises.len, sizeof(uint32_t));
+	nd->parents = *pool;
+	*pool += rf->revises.len;
 	for (size_t j = 0; j < rf->revises.len; j++) {
 		rt_node *p = rt_map_get(&g->by_id, rf->revises.v[j]);
 		if (!p)
@@ -80,7 +81,8 @@ static int link_node(rt_err *err, rt_graph *g, rt_node *nd)
 		if (!has_idx(nd->parents, nd->nparents, pi))
 			nd->parents[nd->nparents++] = pi;
 	}
-	nd->deps = rt_xcalloc(rf->depends_on.len, sizeof(uint32_t));
+	nd->deps = *pool;
+	*pool += rf->depends_on.len;
 	for (size_t j = 0; j < rf->depends_on.len; j++) {
 		const char *name = rf->depends_on.v[j];
 		rt_node *d = rt_map_get(&g->by_id, name);
@@ -102,7 +104,7 @@ static int link_node(rt_err *err, rt_graph *g, rt_node *nd)
 }
 
 /* Fill children and dependents with two passes (count, then place). */
-static void link_reverse(rt_graph *g)
+static void link_reverse(rt_graph *g, uint32_t *pool)
 {
 	for (uint32_t i = 0; i < g->n; i++) {
 		rt_node *nd = &g->nodes[i];
@@ -113,8 +115,10 @@ static void link_reverse(rt_graph *g)
 	}
 	for (uint32_t i = 0; i < g->n; i++) {
 		rt_node *nd = &g->nodes[i];
-		nd->children = rt_xcalloc(nd->nchildren, sizeof(uint32_t));
-		nd->dependents = rt_xcalloc(nd->ndependents, sizeof(uint32_t));
+		nd->children = pool;
+		pool += nd->nchildren;
+		nd->dependents = pool;
+		pool += nd->ndependents;
 		nd->nchildren = nd->ndependents = 0;
 	}
 	for (uint32_t i = 0; i < g->n; i++) {
@@ -189,11 +193,15 @@ static int topo_sort(rt_err *err, rt_graph *g)
 	return rc;
 }
 
-static const char **ids_of(const rt_graph *g, const uint32_t *v, uint32_t n)
+/* The ids of v[0..n), NULL-terminated, placed at *pool. */
+static const char **ids_of(const rt_graph *g, const uint32_t *v, uint32_t n,
+			   const char ***pool)
 {
-	const char **ids = rt_xcalloc(n + 1, sizeof(char *));
+	const char **ids = *pool;
 	for (uint32_t i = 0; i < n; i++)
 		ids[i] = g->nodes[v[i]].rf->id;
+	ids[n] = NULL;
+	*pool += n + 1;
 	return ids;
 }
 
@@ -249,6 +257,10 @@ static void fill_public(rt_graph *g)
 	free(queue);
 	free(seen);
 
+	size_t nids = 0;
+	for (uint32_t i = 0; i < g->n; i++)
+		nids += g->nodes[i].nchildren + g->nodes[i].ndeps + 2;
+	const char **pool = g->id_pool = rt_xcalloc(nids, sizeof(char *));
 	for (uint32_t i = 0; i < g->n; i++) {
 		rt_node *nd = &g->nodes[i];
 		const rt_revfile *rf = nd->rf;
@@ -260,10 +272,10 @@ static void fill_public(rt_graph *g)
 		p->path = rf->path;
 		p->parents = (const char *const *)rf->revises.v;
 		p->nparents = nd->nparents;
-		nd->dep_ids = ids_of(g, nd->deps, nd->ndeps);
+		nd->dep_ids = ids_of(g, nd->deps, nd->ndeps, &pool);
 		p->depends_on = nd->dep_ids;
 		p->ndepends_on = nd->ndeps;
-		nd->child_ids = ids_of(g, nd->children, nd->nchildren);
+		nd->child_ids = ids_of(g, nd->children, nd->nchildren, &pool);
 		p->children = nd->child_ids;
 		p->nchildren = nd->nchildren;
 		p->labels_declared = (const char *const *)rf->branch_labels.v;
@@ -314,14 +326,24 @@ int rt_graph_build(rt_graph *g, rt_revfile *files, uint32_t n, rt_err *err)
 	g->nodes = rt_xcalloc(n ? n : 1, sizeof(rt_node));
 	for (uint32_t i = 0; i < n; i++)
 		g->nodes[i].rf = &files[i];
+	rt_map_reserve(&g->by_id, n);
 
 	if ((rc = add_ids(err, g->nodes, n, &g->by_id)) < 0 ||
 	    (rc = add_labels(err, g->nodes, n, &g->by_label, &g->by_id)) < 0)
 		goto fail;
+	/*
+	 * Every edge array lives in one pool: parents and dependencies first
+	 * (at most what the files list), then children and dependents (as
+	 * many as there are edges).
+	 */
+	size_t nedges = 0;
 	for (uint32_t i = 0; i < n; i++)
-		if ((rc = link_node(err, g, &g->nodes[i])) < 0)
+		nedges += files[i].revises.len + files[i].depends_on.len;
+	uint32_t *pool = g->edge_pool = rt_xcalloc(2 * nedges, sizeof(uint32_t));
+	for (uint32_t i = 0; i < n; i++)
+		if ((rc = link_node(err, g, &g->nodes[i], &pool)) < 0)
 			goto fail;
-	link_reverse(g);
+	link_reverse(g, pool);
 	if ((rc = topo_sort(err, g)) < 0)
 		goto fail;
 	find_ends(g);
@@ -336,16 +358,10 @@ void rt_graph_free(rt_graph *g)
 {
 	if (!g->nodes)
 		return;
-	for (uint32_t i = 0; i < g->n; i++) {
-		rt_node *nd = &g->nodes[i];
-		free(nd->parents);
-		free(nd->deps);
-		free(nd->children);
-		free(nd->dependents);
-		free(nd->child_ids);
-		free(nd->dep_ids);
-		free(nd->label_list);
-	}
+	for (uint32_t i = 0; i < g->n; i++)
+		free(g->nodes[i].label_list);
+	free(g->edge_pool);
+	free(g->id_pool);
 	free(g->nodes);
 	free(g->order);
 	free(g->heads);

@@ -47,6 +47,8 @@ typedef struct rt_graph {
 	uint32_t nheads;
 	uint32_t *bases;      /* no parents, oldest first */
 	uint32_t nbases;
+	uint32_t *edge_pool;  /* behind every node's edge arrays */
+	const char **id_pool; /* behind every node's child_ids and dep_ids */
 } rt_graph;
 
 /*

@@ -19,8 +19,8 @@
 #include "util/xalloc.h"
 
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <string.h>
-#include <strings.h>
 
 /* One line of the input, without its terminator ("\n" or "\r\n"). */
 typedef struct line {
@@ -106,9 +106,28 @@ static bool text_ok(const unsigned char *s, size_t n, bool *nul)
 
 typedef enum mark { MARK_NONE, MARK_UP, MARK_DOWN, MARK_BAD } mark;
 
+/*
+ * Whether p[0..n) is w, ASCII letters in any case.  Not strncasecmp: the
+ * keys are ASCII, and this runs on every header line of every file, where
+ * the locale-aware call showed in profiles.
+ */
+static bool ascii_ieq(const char *p, const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)p[i], b = (unsigned char)w[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
 static bool word_eq(const char *p, size_t n, const char *w)
 {
-	return strlen(w) == n && !strncasecmp(p, w, n);
+	return strlen(w) == n && ascii_ieq(p, w, n);
 }
 
 /* If l starts with "--" and blanks, the rest of it; else NULL. */
@@ -132,7 +151,7 @@ static mark marker_kind(const line *l, const char **opts, size_t *optlen)
 {
 	size_t n;
 	const char *p = comment_body(l, &n);
-	if (!p || n < 9 || strncasecmp(p, "migrate:", 8) != 0)
+	if (!p || n < 9 || !ascii_ieq(p, "migrate:", 8))
 		return MARK_NONE;
 	const char *w = p + 8, *e = p + n;
 	const char *we = w;
@@ -361,29 +380,91 @@ static int scan(parse *ps, rt_revfile *rf, const char *text, size_t len)
 	return 0;
 }
 
-/* Copy a section's text, turning CRLF into LF. */
-static char *copy_section(const char *p, const char *e)
+/*
+ * Every string of a parsed file lives in one block (rf->mem): a project of
+ * ten thousand revisions is ten thousand allocations, not a hundred
+ * thousand, and its memory is about the size of its files.  The strings are
+ * gathered in a buffer first, as offsets, then copied behind the three
+ * lists' pointer arrays.
+ */
+typedef struct gather {
+	rt_buf b;             /* the strings, each NUL-terminated */
+	size_t *items;        /* offsets of the lists' items, list after list */
+	size_t nitems, cap;
+} gather;
+
+static size_t put_str(gather *g, const char *p, size_t n)
 {
-	rt_buf b = RT_BUF_INIT;
-	rt_buf_grow(&b, (size_t)(e - p));
+	size_t off = g->b.len;
+	rt_buf_put(&g->b, p, n);
+	rt_buf_putc(&g->b, '\0');
+	return off;
+}
+
+/* A section's text, CRLF turned into LF. */
+static size_t put_section(gather *g, const char *p, const char *e)
+{
+	size_t off = g->b.len;
+	rt_buf_grow(&g->b, (size_t)(e - p) + 1);
 	while (p < e) {
 		const char *cr = memchr(p, '\r', (size_t)(e - p));
 		if (!cr) {
-			rt_buf_put(&b, p, (size_t)(e - p));
+			rt_buf_put(&g->b, p, (size_t)(e - p));
 			break;
 		}
-		rt_buf_put(&b, p, (size_t)(cr - p));
-		if (cr + 1 < e && cr[1] == '\n') {
-			/* dropped */
-		} else {
-			rt_buf_putc(&b, '\r');
-		}
+		rt_buf_put(&g->b, p, (size_t)(cr - p));
+		if (!(cr + 1 < e && cr[1] == '\n'))
+			rt_buf_putc(&g->b, '\r');
 		p = cr + 1;
 	}
-	return rt_buf_detach(&b);
+	rt_buf_putc(&g->b, '\0');
+	return off;
 }
 
-static int check_id(parse *ps, rt_revfile *rf)
+static bool list_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* A comma-separated value's items, trimmed, empty ones dropped; how many. */
+static size_t put_list(gather *g, const span *s)
+{
+	const char *p = s->len ? s->p : "", *end = p + s->len;
+	size_t n = 0;
+	while (p < end) {
+		const char *c = memchr(p, ',', (size_t)(end - p));
+		const char *b = p, *e = c ? c : end;
+		while (b < e && list_blank(*b))
+			b++;
+		while (e > b && list_blank(e[-1]))
+			e--;
+		if (e > b) {
+			RT_ARRAY_GROW(g->items, g->nitems, g->cap);
+			g->items[g->nitems++] = put_str(g, b, (size_t)(e - b));
+			n++;
+		}
+		p = c ? c + 1 : end;
+	}
+	return n;
+}
+
+/* Point list at its n items, which start at item k; the array at *slot. */
+static void set_list(rt_strvec *list, char ***slot, char *strings, const gather *g, size_t k,
+		     size_t n)
+{
+	list->len = n;
+	list->cap = 0;
+	list->v = NULL;
+	if (!n)
+		return;
+	list->v = *slot;
+	for (size_t i = 0; i < n; i++)
+		list->v[i] = strings + g->items[k + i];
+	list->v[n] = NULL;
+	*slot += n + 1;
+}
+
+static int check_id(parse *ps)
 {
 	span *id = &ps->keys[KEY_ID];
 	if (!id->line)
@@ -392,47 +473,62 @@ static int check_id(parse *ps, rt_revfile *rf)
 	if (!id->len)
 		return rt_error(ps->err, RETORT_EPARSE, "%s:%u: empty 'Revision ID'", ps->path,
 				id->line);
-	rf->id = rt_xstrndup(id->p, id->len);
+	char *v = rt_xstrndup(id->p, id->len);
 	rt_err e;
-	if (!rt_revid_valid(rf->id, &e))
+	bool ok = rt_revid_valid(v, &e);
+	free(v);
+	if (!ok)
 		return rt_error(ps->err, RETORT_EPARSE, "%s:%u: %s", ps->path, id->line, e.msg);
 	return 0;
-}
-
-static void split_key(rt_strvec *out, const span *s)
-{
-	if (!s->len)
-		return;
-	char *v = rt_xstrndup(s->p, s->len);
-	rt_strvec_split(out, v, ",");
-	free(v);
 }
 
 static int finish(parse *ps, rt_revfile *rf)
 {
 	/* what is missing is reported at the last line of the file */
 	unsigned nlines = ps->nlines ? ps->nlines : 1;
-	int rc = check_id(ps, rf);
+	int rc = check_id(ps);
 	if (rc)
 		return rc;
 	for (int s = 0; s < 2; s++)
 		if (!ps->marker_line[s])
 			return rt_error(ps->err, RETORT_EPARSE, "%s:%u: missing '%s' marker",
 					ps->path, nlines, marker_names[s]);
-	rf->upgrade.sql = copy_section(ps->sec_start[0], ps->sec_end[0]);
-	rf->downgrade.sql = copy_section(ps->sec_start[1], ps->sec_end[1]);
-	split_key(&rf->revises, &ps->keys[KEY_REVISES]);
-	split_key(&rf->depends_on, &ps->keys[KEY_DEPENDS]);
-	split_key(&rf->branch_labels, &ps->keys[KEY_LABELS]);
-	rf->create_date = rt_xstrndup(ps->keys[KEY_DATE].p ? ps->keys[KEY_DATE].p : "",
-				      ps->keys[KEY_DATE].len);
+	rt_buf_rtrim(&ps->doc);
+	rt_buf_rtrim(&ps->msg);
+
+	gather g = { RT_BUF_INIT, NULL, 0, 0 };
+	size_t o_path = put_str(&g, ps->path, strlen(ps->path));
+	size_t o_id = put_str(&g, ps->keys[KEY_ID].p, ps->keys[KEY_ID].len);
+	size_t o_msg = put_str(&g, ps->msg.ptr, ps->msg.len);
+	size_t o_doc = put_str(&g, ps->doc.ptr, ps->doc.len);
+	size_t o_date = put_str(&g, ps->keys[KEY_DATE].len ? ps->keys[KEY_DATE].p : "",
+				ps->keys[KEY_DATE].len);
+	size_t o_up = put_section(&g, ps->sec_start[0], ps->sec_end[0]);
+	size_t o_down = put_section(&g, ps->sec_start[1], ps->sec_end[1]);
+	size_t nrev = put_list(&g, &ps->keys[KEY_REVISES]);
+	size_t ndep = put_list(&g, &ps->keys[KEY_DEPENDS]);
+	size_t nlab = put_list(&g, &ps->keys[KEY_LABELS]);
+
+	size_t nptr = (nrev ? nrev + 1 : 0) + (ndep ? ndep + 1 : 0) + (nlab ? nlab + 1 : 0);
+	rf->mem = rt_xmalloc(nptr * sizeof(char *) + g.b.len);
+	char **slot = (char **)rf->mem;
+	char *str = rf->mem + nptr * sizeof(char *);
+	memcpy(str, g.b.ptr, g.b.len);
+	rf->path = str + o_path;
+	rf->id = str + o_id;
+	rf->message = str + o_msg;
+	rf->doc = str + o_doc;
+	rf->create_date = str + o_date;
+	rf->upgrade.sql = str + o_up;
+	rf->downgrade.sql = str + o_down;
+	set_list(&rf->revises, &slot, str, &g, 0, nrev);
+	set_list(&rf->depends_on, &slot, str, &g, nrev, ndep);
+	set_list(&rf->branch_labels, &slot, str, &g, nrev + ndep, nlab);
 	rf->id_line = ps->keys[KEY_ID].line;
 	rf->revises_line = ps->keys[KEY_REVISES].line;
 	rf->depends_on_line = ps->keys[KEY_DEPENDS].line;
-	rt_buf_rtrim(&ps->doc);
-	rt_buf_rtrim(&ps->msg);
-	rf->message = rt_buf_detach(&ps->msg);
-	rf->doc = rt_buf_detach(&ps->doc);
+	rt_buf_free(&g.b);
+	free(g.items);
 	return 0;
 }
 
@@ -447,7 +543,6 @@ int rt_revfile_parse(rt_revfile *rf, const char *path, const char *text, size_t 
 	ps.open = -1;
 	rt_buf_init(&ps.msg);
 	rt_buf_init(&ps.doc);
-	rf->path = rt_xstrdup(path);
 	rf->upgrade.transactional = rf->downgrade.transactional = true;
 
 	int rc = scan(&ps, rf, text, len);
@@ -462,17 +557,136 @@ int rt_revfile_parse(rt_revfile *rf, const char *path, const char *text, size_t 
 
 void rt_revfile_free(rt_revfile *rf)
 {
-	free(rf->path);
-	free(rf->id);
-	free(rf->message);
-	free(rf->doc);
-	free(rf->create_date);
-	rt_strvec_free(&rf->revises);
-	rt_strvec_free(&rf->depends_on);
-	rt_strvec_free(&rf->branch_labels);
-	free(rf->upgrade.sql);
-	free(rf->downgrade.sql);
+	if (rf->mem) {
+		free(rf->mem);
+	} else {
+		/* a revfile built by hand (tests) owns each string */
+		free(rf->path);
+		free(rf->id);
+		free(rf->message);
+		free(rf->doc);
+		free(rf->create_date);
+		rt_strvec_free(&rf->revises);
+		rt_strvec_free(&rf->depends_on);
+		rt_strvec_free(&rf->branch_labels);
+		free(rf->upgrade.sql);
+		free(rf->downgrade.sql);
+	}
 	memset(rf, 0, sizeof(*rf));
+}
+
+/* --- The packed form (the header cache) ------------------------------------ */
+
+/*
+ * A parsed file as bytes, for the cache (revcache.c), without its path:
+ *   uint32 fields[PACK_FIELDS]: nrev, ndep, nlab, the three key lines, the
+ *          two section lines, the two sections' transactional flags, then
+ *          the offsets (in the strings that follow) of id, message, doc,
+ *          create_date, the two sections and every list item;
+ *   the strings, each NUL-terminated.
+ * Native byte order: a cache never leaves the machine that wrote it.
+ */
+enum { P_NREV, P_NDEP, P_NLAB, P_IDL, P_REVL, P_DEPL, P_UPL, P_DOWNL, P_UPT, P_DOWNT,
+       P_ID, P_MSG, P_DOC, P_DATE, P_UP, P_DOWN, PACK_FIELDS };
+
+static void pack_u32(rt_buf *b, uint32_t v)
+{
+	rt_buf_put(b, (const char *)&v, sizeof(v));
+}
+
+void rt_revfile_pack(const rt_revfile *rf, rt_buf *out)
+{
+	const char *const str[] = { rf->id, rf->message, rf->doc, rf->create_date,
+				    rf->upgrade.sql, rf->downgrade.sql };
+	const rt_strvec *lists[] = { &rf->revises, &rf->depends_on, &rf->branch_labels };
+	uint32_t head[PACK_FIELDS] = { (uint32_t)rf->revises.len, (uint32_t)rf->depends_on.len,
+				       (uint32_t)rf->branch_labels.len, rf->id_line,
+				       rf->revises_line, rf->depends_on_line, rf->upgrade.line,
+				       rf->downgrade.line, rf->upgrade.transactional,
+				       rf->downgrade.transactional };
+	rt_buf strings = RT_BUF_INIT, items = RT_BUF_INIT;
+	for (int i = 0; i < 6; i++) {
+		head[P_ID + i] = (uint32_t)strings.len;
+		rt_buf_put(&strings, str[i], strlen(str[i]) + 1);
+	}
+	for (int l = 0; l < 3; l++)
+		for (size_t i = 0; i < lists[l]->len; i++) {
+			pack_u32(&items, (uint32_t)strings.len);
+			rt_buf_put(&strings, lists[l]->v[i], strlen(lists[l]->v[i]) + 1);
+		}
+	for (int i = 0; i < PACK_FIELDS; i++)
+		pack_u32(out, head[i]);
+	rt_buf_put(out, items.ptr, items.len);
+	rt_buf_put(out, strings.ptr, strings.len);
+	rt_buf_free(&strings);
+	rt_buf_free(&items);
+}
+
+static bool unpack_str(const char *strs, size_t len, uint32_t off)
+{
+	return off < len && memchr(strs + off, '\0', len - off);
+}
+
+int rt_revfile_unpack(rt_revfile *rf, const char *path, const char *data, size_t len)
+{
+	uint32_t head[PACK_FIELDS];
+	memset(rf, 0, sizeof(*rf));
+	if (len < sizeof(head))
+		return -1;
+	memcpy(head, data, sizeof(head));
+	size_t nitems = (size_t)head[P_NREV] + head[P_NDEP] + head[P_NLAB];
+	if (nitems > len / 4 || sizeof(head) + nitems * 4 > len)
+		return -1;
+	const char *items = data + sizeof(head), *strs = items + nitems * 4;
+	size_t slen = len - sizeof(head) - nitems * 4;
+	for (int i = P_ID; i <= P_DOWN; i++)
+		if (!unpack_str(strs, slen, head[i]))
+			return -1;
+	uint32_t *offs = rt_xcalloc(nitems ? nitems : 1, sizeof(uint32_t));
+	memcpy(offs, items, nitems * 4);
+	for (size_t i = 0; i < nitems; i++)
+		if (!unpack_str(strs, slen, offs[i]) || !strs[offs[i]]) {
+			free(offs);
+			return -1;
+		}
+
+	size_t plen = strlen(path) + 1;
+	size_t nptr = (head[P_NREV] ? head[P_NREV] + 1 : 0) + (head[P_NDEP] ? head[P_NDEP] + 1 : 0) +
+		      (head[P_NLAB] ? head[P_NLAB] + 1 : 0);
+	rf->mem = rt_xmalloc(nptr * sizeof(char *) + plen + slen);
+	char **slot = (char **)rf->mem;
+	char *p = rf->mem + nptr * sizeof(char *), *str = p + plen;
+	memcpy(p, path, plen);
+	memcpy(str, strs, slen);
+	rf->path = p;
+	rf->id = str + head[P_ID];
+	rf->message = str + head[P_MSG];
+	rf->doc = str + head[P_DOC];
+	rf->create_date = str + head[P_DATE];
+	rf->upgrade.sql = str + head[P_UP];
+	rf->downgrade.sql = str + head[P_DOWN];
+	rf->upgrade.line = head[P_UPL];
+	rf->downgrade.line = head[P_DOWNL];
+	rf->upgrade.transactional = head[P_UPT] != 0;
+	rf->downgrade.transactional = head[P_DOWNT] != 0;
+	rf->id_line = head[P_IDL];
+	rf->revises_line = head[P_REVL];
+	rf->depends_on_line = head[P_DEPL];
+	rt_strvec *lists[] = { &rf->revises, &rf->depends_on, &rf->branch_labels };
+	size_t k = 0;
+	for (int l = 0; l < 3; l++) {
+		size_t n = head[P_NREV + l];
+		lists[l]->len = n;
+		if (!n)
+			continue;
+		lists[l]->v = slot;
+		for (size_t i = 0; i < n; i++)
+			slot[i] = str + offs[k++];
+		slot[n] = NULL;
+		slot += n + 1;
+	}
+	free(offs);
+	return 0;
 }
 
 /*

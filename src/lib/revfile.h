@@ -27,6 +27,7 @@
 #define RT_LIB_REVFILE_H
 
 #include "error.h"
+#include "util/buf.h"
 #include "util/vec.h"
 
 #include <stdbool.h>
@@ -52,6 +53,8 @@ typedef struct rt_revfile {
 	unsigned depends_on_line;
 	rt_section upgrade;
 	rt_section downgrade;
+	char *mem;          /* rt_revfile_parse: the one block holding every
+	                       string and list above (NULL: each is owned) */
 } rt_revfile;
 
 /*
@@ -66,6 +69,14 @@ typedef struct rt_revfile {
 int rt_revfile_parse(rt_revfile *rf, const char *path, const char *text, size_t len,
 		     rt_err *err);
 void rt_revfile_free(rt_revfile *rf);
+/*
+ * The cache's form of a parsed file (everything but its path), appended to
+ * out; and back, with the path given: -1 when the bytes do not hold a
+ * well-formed packed file (the cache is then ignored).
+ */
+void rt_revfile_pack(const rt_revfile *rf, rt_buf *out);
+int rt_revfile_unpack(rt_revfile *rf, const char *path, const char *data, size_t len);
+
 /* Whether id is a valid revision id (no '@' '-' '+' ':' or blanks, 1..32 chars). */
 bool rt_revid_valid(const char *id, rt_err *err);
 

@@ -194,6 +194,7 @@ typedef struct log_entry {
 	const char *checksum;
 	const char *downgrade_sql;
 	long duration_ms;
+	const char *duration_sql; /* else this expression (batched steps) */
 } log_entry;
 
 static void sql_log_insert(run *u, rt_buf *b, const log_entry *e)
@@ -213,7 +214,10 @@ static void sql_log_insert(run *u, rt_buf *b, const log_entry *e)
 	put_lit(u, b, e->downgrade_sql);
 	rt_buf_puts(b, ", ");
 	put_lit(u, b, at.ptr);
-	rt_buf_printf(b, ", %ld, ", e->duration_ms);
+	if (e->duration_sql)
+		rt_buf_printf(b, ", %s, ", e->duration_sql);
+	else
+		rt_buf_printf(b, ", %ld, ", e->duration_ms);
 	put_lit(u, b, u->applied_by);
 	rt_buf_puts(b, ", ");
 	put_lit(u, b, RETORT_VERSION);
@@ -446,26 +450,33 @@ static int check_rows(run *u, bool *moved)
 	return rc;
 }
 
-static int write_ops(run *u, const rt_step *s, long ms)
+/*
+ * The step's version table changes and retort_log rows, each statement
+ * given to out (sent one by one, or gathered into a batch).
+ */
+typedef int (*stmt_fn)(run *u, const char *sql, void *data);
+
+static int ops_sql(run *u, const rt_step *s, long ms, const char *ms_sql, stmt_fn out,
+		   void *data)
 {
 	rt_buf sql = RT_BUF_INIT;
 	int rc = 0;
 	if (s->kind == RT_STEP_STAMP && u->purge) {
 		rt_buf_printf(&sql, "DELETE FROM %s", u->table.ptr);
-		rc = send(u, sql.ptr);
+		rc = out(u, sql.ptr, data);
 	}
 	for (uint32_t i = 0; i < s->nops && !rc; i++) {
 		rt_buf_clear(&sql);
 		sql_row_op(u, &sql, &s->ops[i]);
-		rc = send(u, sql.ptr);
+		rc = out(u, sql.ptr, data);
 	}
 	if (s->kind == RT_STEP_STAMP) {
 		for (uint32_t i = 0; i < s->nops && !rc; i++) {
 			const rt_row_op *op = &s->ops[i];
-			log_entry e = { op->to ? op->to : op->from, "stamp", NULL, NULL, ms };
+			log_entry e = { op->to ? op->to : op->from, "stamp", NULL, NULL, ms, ms_sql };
 			rt_buf_clear(&sql);
 			sql_log_insert(u, &sql, &e);
-			rc = send(u, sql.ptr);
+			rc = out(u, sql.ptr, data);
 		}
 	} else if (!rc) {
 		const rt_revfile *rf = u->r->graph.nodes[s->node].rf;
@@ -473,14 +484,34 @@ static int write_ops(run *u, const rt_step *s, long ms)
 		bool up = s->kind == RT_STEP_UPGRADE;
 		char *sum = rt_section_checksum(sec->sql);
 		log_entry e = { rf->id, up ? "upgrade" : "downgrade", sum,
-				up ? rf->downgrade.sql : NULL, ms };
+				up ? rf->downgrade.sql : NULL, ms, ms_sql };
 		rt_buf_clear(&sql);
 		sql_log_insert(u, &sql, &e);
-		rc = send(u, sql.ptr);
+		rc = out(u, sql.ptr, data);
 		free(sum);
 	}
 	rt_buf_free(&sql);
 	return rc;
+}
+
+static int send_stmt(run *u, const char *sql, void *data)
+{
+	return send(u, sql);
+}
+
+static int write_ops(run *u, const rt_step *s, long ms)
+{
+	return ops_sql(u, s, ms, NULL, send_stmt, NULL);
+}
+
+/* Append a statement to a batch (logged at -v as if sent alone). */
+static int batch_stmt(run *u, const char *sql, void *data)
+{
+	rt_buf *b = data;
+	debug_sql(u, sql);
+	rt_buf_puts(b, sql);
+	rt_buf_puts(b, ";\n");
+	return 0;
 }
 
 static void step_banner(run *u, const rt_step *s, size_t i, size_t total, bool done, long ms)
@@ -528,6 +559,77 @@ static int moved_under_section(run *u, const rt_step *s, const rt_section *sec, 
 }
 
 /*
+ * A step in two messages (the dialect's batch_steps): "BEGIN; SELECT
+ * version_num ..." first, then one text with the section, "\n;\n", the
+ * version table changes, the retort_log row and COMMIT.  The server runs
+ * a message's statements in order and stops at the first error, so a
+ * failure anywhere commits nothing, as before; the re-read still comes back
+ * before anything of the step is sent.  The error's statement offset says
+ * whether it was in the section (then the file and line are named) or in
+ * the bookkeeping after it.  The log row's duration is measured by the
+ * server (elapsed_ms_sql), since it is written in the same message as the
+ * section it times.
+ */
+static int check_rows_begin(run *u, bool *moved)
+{
+	*moved = false;
+	rt_strvec rows = RT_STRVEC_INIT;
+	rt_buf sql = RT_BUF_INIT;
+	rt_log(u->r, RETORT_LOG_DEBUG, "BEGIN");
+	rt_buf_printf(&sql, "BEGIN; SELECT version_num FROM %s", u->table.ptr);
+	int rc = rt_db_query(u->r, sql.ptr, collect_row, &rows);
+	if (!rc && !u->purge)
+		*moved = !rt_rows_equal(&rows, &u->expect);
+	rt_strvec_free(&rows);
+	rt_buf_free(&sql);
+	return rc;
+}
+
+static int run_step_batched(run *u, const rt_step *s, bool own_txn, bool *moved, double t)
+{
+	const rt_section *sec = step_section(u, s);
+	bool outside = sec && !sec->transactional;
+	bool with_sec = sec && !outside && !blank_sql(sec->sql);
+	rt_buf msg = RT_BUF_INIT;
+	size_t sec_len = 0;
+	int rc = 0;
+	if (outside) {
+		/* transaction:false: its SQL first, alone, then the bookkeeping */
+		if ((rc = check_rows(u, moved)) || *moved)
+			return rc;
+		if ((rc = exec_section(u, s, sec)))
+			return rc;
+	}
+	if (own_txn && (rc = check_rows_begin(u, moved)) == 0 && *moved && outside)
+		rc = moved_under_section(u, s, sec, moved);
+	if (rc || *moved)
+		goto fail;
+	if (with_sec) {
+		debug_sql(u, sec->sql);
+		rt_buf_puts(&msg, sec->sql);
+		sec_len = msg.len;
+		rt_buf_puts(&msg, "\n;\n");
+	}
+	/* a section that ran alone has its duration; one sent here is timed there */
+	long ms = (long)((now_seconds() - t) * 1000 + 0.5);
+	ops_sql(u, s, ms, with_sec ? u->r->dialect->elapsed_ms_sql : NULL, batch_stmt, &msg);
+	if (own_txn) {
+		rt_log(u->r, RETORT_LOG_DEBUG, "COMMIT");
+		rt_buf_puts(&msg, "COMMIT");
+	}
+	retort_dberror e = { .offset = -1 };
+	if ((rc = rt_db_exec(u->r, msg.ptr, &e)) && with_sec && e.offset < (long)sec_len)
+		rc = statement_failed(u, s, sec, e.offset);
+fail:
+	if (rc && own_txn)
+		txn_rollback(u);
+	else if (*moved)
+		txn_rollback(u);
+	rt_buf_free(&msg);
+	return rc;
+}
+
+/*
  * Run step i of the plan.  own_txn: the step is its own transaction (else
  * the caller holds one around the whole run).  *moved: the version table no
  * longer holds what the plan expects; nothing was done.
@@ -542,6 +644,13 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 	*moved = false;
 
 	step_banner(u, s, i, p->n, false, 0);
+	if (!u->offline && u->r->dialect->batch_steps) {
+		if ((rc = run_step_batched(u, s, own_txn, moved, t)) || *moved)
+			return rc;
+		rt_rows_apply(&u->expect, s);
+		step_banner(u, s, i, p->n, true, (long)((now_seconds() - t) * 1000 + 0.5));
+		return 0;
+	}
 	if (u->offline) {
 		rt_buf b = RT_BUF_INIT;
 		rt_buf_printf(&b, "-- Running %s %s -> %s\n\n",

@@ -8,84 +8,189 @@
  */
 #include "db.h"
 #include "project.h"
+#include "revcache.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 /*
- * Read one file of the folder into text (cleared first): openat on the
- * folder's descriptor spares a path walk per file, and reading st_size
- * bytes spares the read that would find the end.  rt_readfile's loop
- * remains the fallback for files that change size under us.
+ * A folder's *.sql names, in one buffer: one allocation for the names and
+ * one for the index, instead of one per name.
  */
-static int read_entry(int dirfd, const char *name, const char *path, rt_buf *text)
+typedef struct listing {
+	rt_buf names;         /* each name NUL-terminated */
+	size_t *at;           /* offsets into names while listing */
+	size_t n, cap;
+	const char **v;       /* then the names, sorted */
+} listing;
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool is_sql(const char *name, size_t n)
+{
+	return n >= 4 && !memcmp(name + n - 4, ".sql", 4);
+}
+
+/* rt_listdir's rules: no dot files, regular files or links (or unknown). */
+static void list_folder(DIR *d, listing *l)
+{
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || !is_sql(e->d_name, n))
+			continue;
+		if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN && e->d_type != DT_LNK)
+			continue;
+		/* each name is kept behind a byte that says whether it is regular */
+		RT_ARRAY_GROW(l->at, l->n, l->cap);
+		rt_buf_putc(&l->names, e->d_type == DT_REG ? 'r' : '?');
+		l->at[l->n++] = l->names.len;
+		rt_buf_put(&l->names, e->d_name, n + 1);
+	}
+	l->v = rt_xcalloc(l->n, sizeof(*l->v));
+	for (size_t i = 0; i < l->n; i++)
+		l->v[i] = l->names.ptr + l->at[i];
+	qsort(l->v, l->n, sizeof(*l->v), by_name);
+}
+
+/*
+ * Read one file of the folder into text (cleared first), in as few system
+ * calls as the kernel allows: openat on the folder's descriptor (no path
+ * walk), then for a regular file (the listing says so) one read into a
+ * buffer larger than any revision file is likely to be: a regular file
+ * gives less than was asked only at its end, so a short read is the whole
+ * file and neither fstat nor the read that finds the end is needed (a full
+ * buffer reads on).  Links and unknown types are checked with fstat first,
+ * so that a link to a folder or a device is refused.  Three system calls
+ * per file instead of five: with ten thousand files, they are most of the
+ * time of `retort heads`.
+ */
+#define READ_CHUNK 65536
+
+static int read_entry(int dirfd, const char *name, bool regular, rt_buf *text)
 {
 	rt_buf_clear(text);
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
-		close(fd);
-		errno = e;
-		return -1;
+	if (!regular) {
+		struct stat st;
+		int e = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR
+						 : !S_ISREG(st.st_mode) ? EINVAL : 0;
+		if (e) {
+			close(fd);
+			errno = e;
+			return -1;
+		}
 	}
-	size_t want = (size_t)st.st_size;
-	rt_buf_grow(text, want);
-	ssize_t n = want ? read(fd, text->ptr, want) : 0;
+	for (;;) {
+		rt_buf_grow(text, READ_CHUNK);
+		size_t room = text->cap - 1 - text->len;
+		ssize_t n = read(fd, text->ptr + text->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		text->len += (size_t)n;
+		text->ptr[text->len] = '\0';
+		if ((size_t)n < room)
+			break;
+	}
 	close(fd);
-	if (n < 0 || (size_t)n != want)
-		return rt_readfile(text, path);
-	text->len = want;
-	text->ptr[want] = '\0';
 	return 0;
 }
 
-static int load_folder(retort *r, const char *dir, rt_buf *text, rt_buf *path, size_t *cap)
+/*
+ * Load one file: from the cache when its entry holds (then its identity was
+ * taken with one fstatat), else read and parsed.  *fresh: it was read.
+ */
+static int load_file(retort *r, int dirfd, const char *name, const char *path, rt_buf *text,
+		     const rt_revcache *cache, const rt_filestat *fs, rt_revfile *rf, bool *fresh)
 {
-	rt_strvec names = RT_STRVEC_INIT;
-	int rc = 0, dirfd = -1;
-	if (rt_listdir(&names, dir, ".sql") < 0 ||
-	    (dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		rc = rt_error(&r->err, RETORT_ECONFIG, "%s: cannot read version location '%s': %s",
-			      r->cfg.path ? r->cfg.path : "version_locations", dir, strerror(errno));
-		goto done;
+	*fresh = false;
+	if (cache && fs && rt_revcache_get(cache, name, fs, path, rf))
+		return 0;
+	*fresh = true;
+	if (read_entry(dirfd, name, name[-1] == 'r', text) < 0)
+		return rt_error(&r->err, RETORT_EIO, "cannot read '%s': %s", path, strerror(errno));
+	return rt_revfile_parse(rf, path, text->ptr, text->len, &r->err);
+}
+
+static int load_folder(retort *r, const char *dir, rt_buf *text, rt_buf *path)
+{
+	listing l = { RT_BUF_INIT, NULL, 0, 0, NULL };
+	int rc = 0;
+	DIR *d = opendir(dir);
+	if (!d) {
+		return rt_error(&r->err, RETORT_ECONFIG, "%s: cannot read version location '%s': %s",
+				r->cfg.path ? r->cfg.path : "version_locations", dir,
+				strerror(errno));
 	}
-	for (size_t i = 0; i < names.len; i++) {
-		rt_buf_clear(path);
-		rt_path_join(path, dir, names.v[i]);
-		if (read_entry(dirfd, names.v[i], path->ptr, text) < 0) {
-			rc = rt_error(&r->err, RETORT_EIO, "cannot read '%s': %s", path->ptr,
-				      strerror(errno));
-			goto done;
-		}
-		RT_ARRAY_GROW(r->files, r->nfiles, *cap);
+	list_folder(d, &l);
+	/* exactly as many as the folder holds: 10,000 files, not 16,384 */
+	r->files = rt_xreallocarray(r->files, r->nfiles + l.n, sizeof(*r->files));
+	rt_buf_clear(path);
+	rt_path_join(path, dir, "");
+	size_t dirlen = path->len;
+
+	/* a large folder goes through the cache (revcache.h) */
+	bool cached = rt_revcache_wanted(l.n);
+	rt_revcache *cache = cached ? rt_revcache_open(dir) : NULL;
+	rt_revcache_entry *ents = cached ? rt_xcalloc(l.n ? l.n : 1, sizeof(*ents)) : NULL;
+	size_t nents = 0, hits = 0;
+	bool dirty = cached && !cache;
+
+	for (size_t i = 0; i < l.n; i++) {
+		const char *name = l.v[i];
+		rt_buf_truncate(path, dirlen);
+		rt_buf_puts(path, name);
+		struct stat st;
+		rt_filestat fs;
+		bool have = cached && fstatat(dirfd(d), name, &st, 0) == 0 && S_ISREG(st.st_mode);
+		if (have)
+			rt_filestat_of(&fs, &st);
 		rt_revfile *rf = &r->files[r->nfiles];
-		memset(rf, 0, sizeof(*rf));
-		rc = rt_revfile_parse(rf, path->ptr, text->ptr, text->len, &r->err);
-		if (rc) {
-			rt_revfile_free(rf);
-			goto done;
-		}
+		bool fresh;
+		rc = load_file(r, dirfd(d), name, path->ptr, text, cache, have ? &fs : NULL, rf,
+			       &fresh);
+		if (rc)
+			break;
 		r->nfiles++;
+		dirty |= fresh;
+		hits += !fresh;
+		if (have)
+			ents[nents++] = (rt_revcache_entry){ name, fs, rf };
 	}
-done:
-	if (dirfd >= 0)
-		close(dirfd);
-	rt_strvec_free(&names);
+	/* rewritten when a file was read, or one it held is gone */
+	if (!rc && cached && (dirty || hits != rt_revcache_count(cache)))
+		rt_revcache_write(dir, ents, nents);
+	rt_revcache_close(cache);
+	free(ents);
+	closedir(d);
+	rt_buf_free(&l.names);
+	free(l.at);
+	free(l.v);
 	return rc;
 }
 
 int rt_scripts_load(retort *r)
 {
 	rt_buf text = RT_BUF_INIT, path = RT_BUF_INIT;
-	size_t cap = r->nfiles;
 	int rc = 0;
 	const rt_strvec *locs = &r->cfg.version_locations;
 	for (size_t i = 0; i < locs->len && !rc; i++) {
@@ -95,7 +200,7 @@ int rt_scripts_load(retort *r)
 				      r->cfg.path ? r->cfg.path : "configuration", locs->v[i]);
 			break;
 		}
-		rc = load_folder(r, locs->v[i], &text, &path, &cap);
+		rc = load_folder(r, locs->v[i], &text, &path);
 	}
 	rt_buf_free(&text);
 	rt_buf_free(&path);

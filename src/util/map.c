@@ -42,6 +42,15 @@ static void rehash(rt_map *m, size_t cap)
 	*m = n;
 }
 
+void rt_map_reserve(rt_map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	if (cap > m->cap)
+		rehash(m, cap);
+}
+
 void *rt_map_put(rt_map *m, const char *key, void *val)
 {
 	if ((m->len + 1) * 2 > m->cap)

@@ -23,6 +23,8 @@ uint64_t rt_hash64(const void *data, size_t len);
 /* Set key to val; returns the previous value or NULL. */
 void *rt_map_put(rt_map *m, const char *key, void *val);
 void *rt_map_get(const rt_map *m, const char *key);
+/* Make room for n keys at once (no rehash while they go in). */
+void rt_map_reserve(rt_map *m, size_t n);
 void rt_map_free(rt_map *m);
 
 #endif

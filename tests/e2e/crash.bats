@@ -23,6 +23,21 @@ setup() {
 
 now() { date +%s.%N; }
 
+# settle: on PostgreSQL, wait (up to 10 s) until the killed run's session has
+# ended.  A step goes to the server with its COMMIT in one message, which
+# the server finishes before it notices that the client is gone: the step
+# may commit just after the kill, and a reading that overlaps that commit
+# (rel_state's catalog scan, then a count on a table dropped meanwhile)
+# would see a table vanish under it.
+settle() {
+	is_pg || return 0
+	local i
+	for i in $(seq 1 100); do
+		[ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")" = 0 ] && return 0
+		sleep 0.1
+	done
+}
+
 # kill_sweep CMD FINAL-CHECK: kill CMD at random points until CRASH_KILLS
 # kills landed mid-run; after each, the state is whole and a full run ends
 # with FINAL-CHECK ("ok 30" or "ok 0").  $prepare runs before each attempt.
@@ -44,6 +59,7 @@ kill_sweep() {
 		timeout -s KILL "$delay" "$RETORT" "${cmd[@]}" >/dev/null 2>err.txt && rc=0 || rc=$?
 		if [ "$rc" -eq 137 ]; then
 			kills=$((kills + 1))
+			settle
 		elif [ "$rc" -eq 0 ]; then
 			finished=$((finished + 1))
 		else

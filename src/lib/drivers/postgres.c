@@ -1,6 +1,8 @@
 /*
  * drivers/postgres.c: the PostgreSQL driver, the only file that includes
- * <libpq-fe.h> and <pg_query.h>.
+ * <libpq-fe.h> and <pg_query.h>.  It is built as a module of its own,
+ * libretort-postgres.so, which drivers/pg_lazy.c loads on first use, so that
+ * commands that never connect to PostgreSQL never map libpq.
  *
  * Connecting: the URL's parts become libpq keywords (host, port, user,
  * password, dbname, then every query key as given, so sslmode, options,
@@ -49,6 +51,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+static const retort_driver pg_driver;
 
 typedef struct pg_conn {
 	retort_conn base; /* first, as the driver interface requires */
@@ -486,16 +490,6 @@ static int pgd_table_exists(retort_conn *c, const char *schema, const char *tabl
 
 /* ---- the migration lock ---------------------------------------------------- */
 
-int64_t rt_pg_lock_key(const char *name)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ULL;
-	}
-	return (int64_t)h;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -698,7 +692,7 @@ static int pgd_connect(retort_conn **out, const retort_conninfo *ci, retort_dber
 	kv p = { 0 };
 	conn_params(&p, ci);
 	pg_conn *pc = rt_xcalloc(1, sizeof(*pc));
-	pc->base.driver = &rt_postgres_driver;
+	pc->base.driver = &pg_driver;
 	pc->pg = PQconnectdbParams(p.keys, p.vals, 0);
 	free(p.keys);
 	free(p.vals);
@@ -730,7 +724,7 @@ static void pgd_close(retort_conn *c)
 		free_conn(pc_of(c));
 }
 
-const retort_driver rt_postgres_driver = {
+static const retort_driver pg_driver = {
 	.version = RETORT_DRIVER_VERSION,
 	.name = "postgresql",
 	.connect = pgd_connect,
@@ -745,5 +739,17 @@ const retort_driver rt_postgres_driver = {
 	.lock = pgd_lock,
 	.unlock = pgd_unlock,
 };
+
+/*
+ * The module's one exported symbol (drivers/pg_lazy.c looks it up): the
+ * table, for the version of retort this module was built with only.
+ */
+__attribute__((visibility("default"))) const retort_driver *
+retort_postgres_module(const char *version);
+
+const retort_driver *retort_postgres_module(const char *version)
+{
+	return version && strcmp(version, RETORT_VERSION) == 0 ? &pg_driver : NULL;
+}
 
 #endif /* RETORT_WITH_POSTGRES */

@@ -9,13 +9,26 @@
 
 #include <stdint.h>
 
+/*
+ * The driver table of the core (drivers/pg_lazy.c): it loads the real
+ * driver, the module libretort-postgres.so built from drivers/postgres.c,
+ * on first use.
+ */
 extern const retort_driver rt_postgres_driver;
 
 /*
  * The advisory lock key of a lock name: FNV-1a 64 of its bytes, read as a
  * two's-complement int64 (exposed for tests and for operators who look for
- * the lock in pg_locks).
+ * the lock in pg_locks).  Inline: the module and the tests both use it.
  */
-int64_t rt_pg_lock_key(const char *name);
+static inline int64_t rt_pg_lock_key(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	return (int64_t)h;
+}
 
 #endif

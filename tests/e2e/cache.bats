@@ -1,0 +1,129 @@
+#!/usr/bin/env bats
+# The cache of parsed revision files (src/lib/revcache.h): never needed,
+# and never wrong.  Every change to the folder (an edit that keeps the size,
+# one that also restores the mtime, a new file, a removed one, a renamed
+# one) and a damaged cache give exactly what reading every file gives
+# (RETORT_CACHE=0 is the reference).  RETORT_CACHE=1 uses the cache on this
+# small project; entries are recorded only for files older than two
+# seconds, hence the sleeps.
+
+load helpers
+
+setup() {
+	retort_env || return 1
+	cd "$BATS_TEST_TMPDIR" || return 1
+	export XDG_CACHE_HOME=$BATS_TEST_TMPDIR/xdg
+	A=aaaa00000001 B=bbbb00000002 C=cccc00000003 D=dddd00000004 E=eeee00000005 F=ffff00000006
+	project
+	graph
+}
+
+cache_file() {
+	ls "$XDG_CACHE_HOME"/retort/* 2>/dev/null | head -n 1
+}
+
+# same: with and without the cache, the reading commands agree.
+same() {
+	local cmd want got
+	for cmd in "history -v" "heads -v" "branches" "show $A" "show $F"; do
+		want=$(RETORT_CACHE=0 "$RETORT" $cmd 2>&1) || true
+		got=$(RETORT_CACHE=1 "$RETORT" $cmd 2>&1) || true
+		if [ "$want" != "$got" ]; then
+			printf 'retort %s differs with the cache:\n--- without\n%s\n--- with\n%s\n' \
+				"$cmd" "$want" "$got" >&2
+			return 1
+		fi
+	done
+}
+
+@test "the cache is used when nothing changed, and every change to the folder is seen" {
+	sleep 3
+	same
+	local f
+	f=$(cache_file)
+	[ -n "$f" ] || { echo "no cache written" >&2; return 1; }
+	expect_eq "$(grep -ao '[a-f]\{4\}0000000[1-6]_[a-z_]*\.sql' "$f" | sort -u | wc -l)" 6
+	if command -v strace >/dev/null; then
+		# a run on a cache that holds opens no revision file (LeakSanitizer
+		# cannot run under ptrace: off for this run of a sanitizer build)
+		ASAN_OPTIONS=detect_leaks=0 RETORT_CACHE=1 strace -f -e trace=openat -o trace.txt "$RETORT" history >/dev/null
+		expect_no_match "$(cat trace.txt)" '\.sql"'
+	fi
+
+	# an edit that keeps the size
+	sed -i 's/create users table/create users TABLE/' migrations/versions/${B}_*.sql
+	same
+	expect_match "$(RETORT_CACHE=1 "$RETORT" history)" 'create users TABLE'
+
+	# one in place (same inode, same size) that also puts the mtime back:
+	# only the ctime tells
+	sleep 3
+	same
+	f=$(ls migrations/versions/${C}_*.sql)
+	local ino at
+	ino=$(stat -c %i "$f")
+	touch -r "$f" ref.txt
+	at=$(grep -bo 'add phone number' "$f" | head -n 1 | cut -d: -f1)
+	printf 'add PHONE number' | dd of="$f" bs=1 seek="$at" conv=notrunc status=none
+	touch -r ref.txt "$f"
+	expect_eq "$(stat -c %i "$f")" "$ino"
+	expect_eq "$(stat -c %Y "$f")" "$(stat -c %Y ref.txt)"
+	same
+	expect_match "$(RETORT_CACHE=1 "$RETORT" history)" 'add PHONE number'
+
+	# a new revision, then removed
+	mkrev abab00000007 $F "seventh" "" ""
+	same
+	expect_eq "$(RETORT_CACHE=1 "$RETORT" heads)" "abab00000007 (contact) (head)"
+	rm migrations/versions/abab00000007_*.sql
+	same
+	expect_eq "$(RETORT_CACHE=1 "$RETORT" heads)" "$F (contact) (head)"
+
+	# a renamed file: its new path
+	mv migrations/versions/${F}_*.sql migrations/versions/${F}_renamed.sql
+	same
+	expect_match "$(RETORT_CACHE=1 "$RETORT" show $F)" "${F}_renamed\\.sql"
+}
+
+@test "a damaged or foreign cache is ignored and rewritten" {
+	sleep 3
+	same
+	local f size
+	f=$(cache_file)
+	[ -n "$f" ]
+	size=$(stat -c %s "$f")
+	# flip bytes in the middle of the entries
+	printf 'XXXXXXXX' | dd of="$f" bs=1 seek=$((size / 2)) conv=notrunc status=none
+	same
+	# truncated
+	truncate -s $((size / 3)) "$f"
+	same
+	# another folder's cache under this folder's name
+	printf 'retort-cache 1 0.1.0\n/elsewhere\n0000000000000000\n' >"$f"
+	same
+	# and it was rewritten whole: a later run uses it again
+	if command -v strace >/dev/null; then
+		RETORT_CACHE=1 "$RETORT" heads >/dev/null
+		ASAN_OPTIONS=detect_leaks=0 RETORT_CACHE=1 strace -f -e trace=openat -o trace.txt "$RETORT" heads >/dev/null
+		expect_no_match "$(cat trace.txt)" '\.sql"'
+	fi
+}
+
+@test "a small project writes no cache; RETORT_CACHE=0 none at any size" {
+	sleep 3
+	"$RETORT" history >/dev/null
+	expect_eq "$(cache_file)" ""
+	RETORT_CACHE=0 "$RETORT" history >/dev/null
+	expect_eq "$(cache_file)" ""
+	RETORT_CACHE=1 "$RETORT" history >/dev/null
+	[ -n "$(cache_file)" ]
+}
+
+@test "an unwritable cache folder costs nothing but the cache" {
+	sleep 3
+	export XDG_CACHE_HOME=/proc/no-such-place
+	run --separate-stderr env RETORT_CACHE=1 "$RETORT" heads
+	expect_status 0
+	expect_eq "$stderr" ""
+	expect_eq "$output" "$F (contact) (head)"
+}

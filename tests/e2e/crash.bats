@@ -42,7 +42,7 @@ settle() {
 # kills landed mid-run; after each, the state is whole and a full run ends
 # with FINAL-CHECK ("ok 30" or "ok 0").  $prepare runs before each attempt.
 kill_sweep() {
-	local want=${CRASH_KILLS:-50} kills=0 tries=0 t0 t1 full delay rc c fails="" finished=0 seen=""
+	local want=${CRASH_KILLS:-50} kills=0 tries=0 t0 t1 full delay rc c pid fails="" finished=0 seen=""
 	local -a cmd=($1)
 	local final=$2
 	$prepare
@@ -56,7 +56,13 @@ kill_sweep() {
 		$prepare
 		# a random point of the run: 2% to 100% of its length
 		delay=$(awk -v f="$full" -v r="$RANDOM" 'BEGIN { printf "%.3f", f * (0.02 + 0.98 * r / 32767) }')
-		timeout -s KILL "$delay" "$RETORT" "${cmd[@]}" >/dev/null 2>err.txt && rc=0 || rc=$?
+		# kill and reap it here: `timeout -s KILL` returns while the killed
+		# process may still be dying with its SQLite file lock held
+		"$RETORT" "${cmd[@]}" >/dev/null 2>err.txt &
+		pid=$!
+		sleep "$delay"
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" && rc=0 || rc=$?
 		if [ "$rc" -eq 137 ]; then
 			kills=$((kills + 1))
 			settle

@@ -545,6 +545,8 @@ static int set_keys(loader *ld)
 	set_paths(cfg);
 	cfg->file_template = rt_xstrdup(ft ? ft : "%(rev)s_%(slug)s");
 	cfg->timezone = dup_or_null(value_of(cfg, "timezone"));
+	cfg->file_template_line = ft ? line_of(ld, "file_template") : 0;
+	cfg->timezone_line = cfg->timezone ? line_of(ld, "timezone") : 0;
 	cfg->version_table = rt_xstrdup(vt ? vt : "alembic_version");
 	cfg->version_table_schema = dup_or_null(value_of(cfg, "version_table_schema"));
 	cfg->dev_url = dup_or_null(value_of(cfg, "dev_url"));

@@ -46,6 +46,7 @@ typedef struct rt_config {
 	char *file_template;    /* default "%(rev)s_%(slug)s" */
 	int truncate_slug_length; /* default 40 */
 	char *timezone;         /* NULL: local time */
+	unsigned file_template_line, timezone_line; /* in the config file; 0: not there */
 	char *version_table;    /* default alembic_version */
 	char *version_table_schema; /* NULL: the connection's default */
 	bool transaction_per_migration; /* default true */

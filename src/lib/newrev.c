@@ -358,6 +358,16 @@ static int write_new(retort *r, const char *path, const rt_buf *text)
 	return rt_error(&r->err, RETORT_EIO, "cannot write '%s': %s", path, strerror(errno));
 }
 
+/* r->err, a bad value of the config file's, given "file:line: " when known. */
+static int config_error(retort *r, int rc, unsigned line)
+{
+	if (!line || !r->cfg.path)
+		return rc;
+	char msg[sizeof(r->err.msg)];
+	memcpy(msg, r->err.msg, sizeof(msg));
+	return rt_error(&r->err, rc, "%s:%u: %s", r->cfg.path, line, msg);
+}
+
 static int write_revision(retort *r, newrev *n, const retort_revision_options *o,
 			  char **path_out)
 {
@@ -366,12 +376,19 @@ static int write_revision(retort *r, newrev *n, const retort_revision_options *o
 	rt_buf fname = RT_BUF_INIT, path = RT_BUF_INIT, date = RT_BUF_INIT, text = RT_BUF_INIT;
 	/* the slug comes from the message as given: Alembic names an unnamed
 	 * revision "<rev>_.py" although its message says "empty message" */
-	int rc = rt_file_name(&fname, r->cfg.file_template ? r->cfg.file_template
-							   : "%(rev)s_%(slug)s",
-			      n->id, o->message, r->cfg.truncate_slug_length, now.tv_sec,
-			      r->cfg.timezone, &r->err);
-	if (rc)
+	int rc = rt_check_timezone(r->cfg.timezone, &r->err);
+	if (rc) {
+		rc = config_error(r, rc, r->cfg.timezone_line);
 		goto done;
+	}
+	rc = rt_file_name(&fname, r->cfg.file_template ? r->cfg.file_template
+						    : "%(rev)s_%(slug)s",
+			  n->id, o->message, r->cfg.truncate_slug_length, now.tv_sec,
+			  r->cfg.timezone, &r->err);
+	if (rc) {
+		rc = config_error(r, rc, r->cfg.file_template_line);
+		goto done;
+	}
 	rt_buf_puts(&fname, ".sql");
 	rt_path_join(&path, n->dir, fname.ptr);
 	rt_create_date(&date, &now, r->cfg.timezone);

@@ -291,6 +291,17 @@ static int broken_down(struct tm *tm, time_t t, const char *tz, rt_err *err)
 	return 0;
 }
 
+int rt_check_timezone(const char *tz, rt_err *err)
+{
+	if (!tz || !*tz)
+		return 0;
+	char *zone = zone_name(tz);
+	if (!zone)
+		return rt_error(err, RETORT_ECONFIG, "can't locate timezone: '%s'", tz);
+	free(zone);
+	return 0;
+}
+
 void rt_create_date(rt_buf *out, const struct timespec *when, const char *tz)
 {
 	struct tm tm;

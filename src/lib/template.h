@@ -36,6 +36,8 @@ int rt_file_name(rt_buf *out, const char *file_template, const char *rev,
 		 const char *message, int truncate_slug_length, time_t when,
 		 const char *tz, rt_err *err);
 void rt_slugify(rt_buf *out, const char *message, int truncate_slug_length);
+/* 0 when tz (NULL or "": local time) names a zone this system knows. */
+int rt_check_timezone(const char *tz, rt_err *err);
 /* "2026-11-21 10:00:00.123456" (plus "+HH:MM" when tz is set), as Alembic. */
 void rt_create_date(rt_buf *out, const struct timespec *when, const char *tz);
 /* 12 lower-case hex digits from the system's random source. */

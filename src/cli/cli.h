@@ -96,6 +96,9 @@ void cli_getopt_free(cli_getopt *g);
 typedef int (*cli_opt_fn)(void *data, int id, const char *arg);
 int cli_parse(cli *c, cli_getopt *g, const cli_cmd *cmd, const cli_opt *opts,
 	      int argc, char **argv, cli_opt_fn on_opt, void *data);
+/* cli_parse for a command that takes no positional argument (one is exit 2). */
+int cli_parse_none(cli *c, const cli_cmd *cmd, const cli_opt *opts, int argc,
+		   char **argv, cli_opt_fn on_opt, void *data);
 
 /* --- common.c ------------------------------------------------------------- */
 
@@ -108,6 +111,13 @@ int cli_usage_error(const cli_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print "retort: <message>" to stderr (printf-style). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * show and edit: parse `CMD REV`, open the project and resolve REV.  Returns
+ * -1 with *r and *revs (to free) and *n set, and *spec the argument when
+ * spec is not NULL; else the exit code, with nothing to free.
+ */
+int cli_open_rev(cli *c, const cli_cmd *cmd, int argc, char **argv, retort **r,
+		 const retort_rev ***revs, size_t *n, const char **spec);
 /* A revision by its full id, or NULL (the handle's revisions are searched). */
 const retort_rev *cli_find_rev(retort *r, const char *id);
 /* The command's help text, as `retort help X` and `retort X --help` show it. */
@@ -155,7 +165,9 @@ json_t *cli_json_strings(const char *const *v, size_t n);
 json_t *cli_json_current(retort *r, char *const *rows, size_t n);
 /* Print one document to stdout and release it. */
 void cli_json_print(json_t *doc);
-/* The operations of a model comparison (cmd_check.c). */
+/* Print {"revisions": [...]}. */
+void cli_json_print_revs(const retort_rev *const *revs, size_t n);
+/* The operations of a model comparison. */
 json_t *cli_json_ops(const retort_diff_result *d);
 
 /* --- The commands ------------------------------------------------------ */

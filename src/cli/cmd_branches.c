@@ -55,13 +55,8 @@ static void print_branchpoint(retort *r, rt_buf *b, const retort_rev *bp,
 static int cmd_branches(cli *c, int argc, char **argv)
 {
 	int verbose = c->verbose;
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_branches, opts, argc, argv, on_opt,
-			     &verbose);
-	if (code < 0 && g.npos)
-		code = cli_usage_error(&cli_cmd_branches, "unexpected argument '%s'",
-				       g.pos[0]);
-	cli_getopt_free(&g);
+	int code = cli_parse_none(c, &cli_cmd_branches, opts,
+				  argc, argv, on_opt, &verbose);
 	if (code >= 0)
 		return code;
 
@@ -74,9 +69,7 @@ static int cmd_branches(cli *c, int argc, char **argv)
 	if (rc < 0) {
 		code = cli_fail(r, rc);
 	} else if (c->json) {
-		json_t *doc = json_object();
-		json_object_set_new(doc, "revisions", cli_json_rev_array(revs, n));
-		cli_json_print(doc);
+		cli_json_print_revs(revs, n);
 	} else {
 		rt_buf b = RT_BUF_INIT;
 		for (size_t i = 0; i < n; i++)

@@ -6,22 +6,6 @@
  */
 #include "cli.h"
 
-json_t *cli_json_ops(const retort_diff_result *d)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < d->nops; i++) {
-		const retort_op *op = &d->ops[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "kind", json_string(op->kind));
-		json_object_set_new(o, "table", op->table ? json_string(op->table) : json_null());
-		json_object_set_new(o, "name", op->name ? json_string(op->name) : json_null());
-		json_object_set_new(o, "text", json_string(op->text));
-		json_object_set_new(o, "review", op->review ? json_string(op->review) : json_null());
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
 static void print(cli *c, const retort_diff_result *d)
 {
 	if (c->json) {
@@ -42,11 +26,7 @@ static void print(cli *c, const retort_diff_result *d)
 
 static int cmd_check(cli *c, int argc, char **argv)
 {
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_check, NULL, argc, argv, NULL, NULL);
-	if (code < 0 && g.npos)
-		code = cli_usage_error(&cli_cmd_check, "unexpected argument '%s'", g.pos[0]);
-	cli_getopt_free(&g);
+	int code = cli_parse_none(c, &cli_cmd_check, NULL, argc, argv, NULL, NULL);
 	if (code >= 0)
 		return code;
 

@@ -89,12 +89,7 @@ static int check_heads(retort *r, char **rows, size_t n)
 static int cmd_current(cli *c, int argc, char **argv)
 {
 	struct args a = { c->verbose, 0 };
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_current, opts, argc, argv, on_opt, &a);
-	if (code < 0 && g.npos)
-		code = cli_usage_error(&cli_cmd_current, "unexpected argument '%s'",
-				       g.pos[0]);
-	cli_getopt_free(&g);
+	int code = cli_parse_none(c, &cli_cmd_current, opts, argc, argv, on_opt, &a);
 	if (code >= 0)
 		return code;
 

@@ -51,30 +51,19 @@ static int run_editor(const char *ed, const char *path)
 
 static int cmd_edit(cli *c, int argc, char **argv)
 {
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_edit, NULL, argc, argv, NULL, NULL);
-	const char *spec = g.npos == 1 ? g.pos[0] : NULL;
-	if (code < 0 && g.npos != 1)
-		code = cli_usage_error(&cli_cmd_edit, g.npos ? "too many arguments"
-							      : "a revision is required");
-	cli_getopt_free(&g);
+	retort *r;
+	const retort_rev **revs;
+	size_t n;
+	const char *spec;
+	int code = cli_open_rev(c, &cli_cmd_edit, argc, argv, &r, &revs, &n, &spec);
 	if (code >= 0)
 		return code;
-
-	retort *r;
-	if ((code = cli_open(c, 0, &r)))
-		return code;
-	const retort_rev **revs = NULL;
-	size_t n = 0;
-	int rc = retort_resolve(r, spec, &revs, &n);
-	if (rc < 0)
-		code = cli_fail(r, rc);
-	else if (!n)
+	code = 0;
+	if (!n)
 		code = cli_usage_error(&cli_cmd_edit, "no revision file for '%s'", spec);
 	for (size_t i = 0; !code && i < n; i++)
 		code = run_editor(editor(), revs[i]->path);
-	if (revs)
-		retort_revs_free(revs);
+	retort_revs_free(revs);
 	retort_free(r);
 	return code;
 }

@@ -20,13 +20,8 @@ static int on_opt(void *data, int id, const char *arg)
 static int cmd_ensure_version(cli *c, int argc, char **argv)
 {
 	retort_run_options o = RETORT_RUN_OPTIONS_INIT;
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_ensure_version, opts, argc, argv,
-			     on_opt, &o);
-	if (code < 0 && g.npos)
-		code = cli_usage_error(&cli_cmd_ensure_version,
-				       "unexpected argument '%s'", g.pos[0]);
-	cli_getopt_free(&g);
+	int code = cli_parse_none(c, &cli_cmd_ensure_version, opts,
+				  argc, argv, on_opt, &o);
 	if (code >= 0)
 		return code;
 

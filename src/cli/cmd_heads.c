@@ -46,12 +46,7 @@ static void print_text(const struct args *a, const retort_rev **revs, size_t n)
 static int cmd_heads(cli *c, int argc, char **argv)
 {
 	struct args a = { c->verbose, 0 };
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_heads, opts, argc, argv, on_opt, &a);
-	if (code < 0 && g.npos)
-		code = cli_usage_error(&cli_cmd_heads, "unexpected argument '%s'",
-				       g.pos[0]);
-	cli_getopt_free(&g);
+	int code = cli_parse_none(c, &cli_cmd_heads, opts, argc, argv, on_opt, &a);
 	if (code >= 0)
 		return code;
 
@@ -64,9 +59,7 @@ static int cmd_heads(cli *c, int argc, char **argv)
 	if (rc < 0) {
 		code = cli_fail(r, rc);
 	} else if (c->json) {
-		json_t *doc = json_object();
-		json_object_set_new(doc, "revisions", cli_json_rev_array(revs, n));
-		cli_json_print(doc);
+		cli_json_print_revs(revs, n);
 	} else {
 		print_text(&a, revs, n);
 	}

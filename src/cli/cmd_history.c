@@ -42,9 +42,7 @@ static void print_revs(const cli *c, const struct args *a,
 	if (a->indicate_current)
 		what |= CLI_FMT_CURRENT;
 	if (c->json) {
-		json_t *doc = json_object();
-		json_object_set_new(doc, "revisions", cli_json_rev_array(revs, n));
-		cli_json_print(doc);
+		cli_json_print_revs(revs, n);
 		return;
 	}
 	rt_buf b = RT_BUF_INIT;
@@ -72,12 +70,7 @@ static int read_current(retort *r)
 static int cmd_history(cli *c, int argc, char **argv)
 {
 	struct args a = { NULL, c->verbose, 0 };
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_history, opts, argc, argv, on_opt, &a);
-	if (code < 0 && g.npos)
-		code = cli_usage_error(&cli_cmd_history, "unexpected argument '%s'",
-				       g.pos[0]);
-	cli_getopt_free(&g);
+	int code = cli_parse_none(c, &cli_cmd_history, opts, argc, argv, on_opt, &a);
 	if (code >= 0)
 		return code;
 	if (a.range && !strchr(a.range, ':'))

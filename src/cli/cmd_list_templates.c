@@ -5,13 +5,8 @@
 
 static int cmd_list_templates(cli *c, int argc, char **argv)
 {
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_list_templates, NULL, argc, argv,
-			     NULL, NULL);
-	if (code < 0 && g.npos)
-		code = cli_usage_error(&cli_cmd_list_templates,
-				       "unexpected argument '%s'", g.pos[0]);
-	cli_getopt_free(&g);
+	int code = cli_parse_none(c, &cli_cmd_list_templates, NULL,
+				  argc, argv, NULL, NULL);
 	if (code >= 0)
 		return code;
 

@@ -57,32 +57,19 @@ static void print_json(const retort_rev **revs, size_t n)
 
 static int cmd_show(cli *c, int argc, char **argv)
 {
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_show, NULL, argc, argv, NULL, NULL);
-	const char *spec = g.npos == 1 ? g.pos[0] : NULL;
-	if (code < 0 && g.npos != 1)
-		code = cli_usage_error(&cli_cmd_show, g.npos ? "too many arguments"
-							      : "a revision is required");
-	cli_getopt_free(&g);
+	retort *r;
+	const retort_rev **revs;
+	size_t n;
+	int code = cli_open_rev(c, &cli_cmd_show, argc, argv, &r, &revs, &n, NULL);
 	if (code >= 0)
 		return code;
-
-	retort *r;
-	if ((code = cli_open(c, 0, &r)))
-		return code;
-	const retort_rev **revs = NULL;
-	size_t n = 0;
-	int rc = retort_resolve(r, spec, &revs, &n);
-	if (rc < 0)
-		code = cli_fail(r, rc);
-	else if (c->json)
+	if (c->json)
 		print_json(revs, n);
 	else
 		print_text(revs, n);
-	if (revs)
-		retort_revs_free(revs);
+	retort_revs_free(revs);
 	retort_free(r);
-	return code;
+	return 0;
 }
 
 const cli_cmd cli_cmd_show = {

@@ -91,12 +91,7 @@ static void print_json(retort *r, const struct state *s)
 
 static int cmd_status(cli *c, int argc, char **argv)
 {
-	cli_getopt g;
-	int code = cli_parse(c, &g, &cli_cmd_status, NULL, argc, argv, NULL, NULL);
-	if (code < 0 && g.npos)
-		code = cli_usage_error(&cli_cmd_status, "unexpected argument '%s'",
-				       g.pos[0]);
-	cli_getopt_free(&g);
+	int code = cli_parse_none(c, &cli_cmd_status, NULL, argc, argv, NULL, NULL);
 	if (code >= 0)
 		return code;
 

@@ -67,6 +67,33 @@ int cli_open(cli *c, unsigned flags, retort **out)
 	return 0;
 }
 
+int cli_open_rev(cli *c, const cli_cmd *cmd, int argc, char **argv, retort **r,
+		 const retort_rev ***revs, size_t *n, const char **spec)
+{
+	cli_getopt g;
+	int code = cli_parse(c, &g, cmd, NULL, argc, argv, NULL, NULL);
+	const char *arg = g.npos == 1 ? g.pos[0] : NULL;
+	if (code < 0 && g.npos != 1)
+		code = cli_usage_error(cmd, g.npos ? "too many arguments"
+						   : "a revision is required");
+	cli_getopt_free(&g);
+	*revs = NULL;
+	*n = 0;
+	if (code >= 0 || (code = cli_open(c, 0, r)))
+		return code;
+	int rc = retort_resolve(*r, arg, revs, n);
+	if (rc < 0) {
+		code = cli_fail(*r, rc);
+		if (*revs)
+			retort_revs_free(*revs);
+		retort_free(*r);
+		return code;
+	}
+	if (spec)
+		*spec = arg;
+	return -1;
+}
+
 const retort_rev *cli_find_rev(retort *r, const char *id)
 {
 	const retort_rev **all = NULL;

@@ -69,3 +69,26 @@ void cli_json_print(json_t *doc)
 	putchar('\n');
 	json_decref(doc);
 }
+
+void cli_json_print_revs(const retort_rev *const *revs, size_t n)
+{
+	json_t *doc = json_object();
+	json_object_set_new(doc, "revisions", cli_json_rev_array(revs, n));
+	cli_json_print(doc);
+}
+
+json_t *cli_json_ops(const retort_diff_result *d)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < d->nops; i++) {
+		const retort_op *op = &d->ops[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "kind", json_string(op->kind));
+		json_object_set_new(o, "table", op->table ? json_string(op->table) : json_null());
+		json_object_set_new(o, "name", op->name ? json_string(op->name) : json_null());
+		json_object_set_new(o, "text", json_string(op->text));
+		json_object_set_new(o, "review", op->review ? json_string(op->review) : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}

@@ -267,3 +267,14 @@ int cli_parse(cli *c, cli_getopt *g, const cli_cmd *cmd, const cli_opt *opts,
 		}
 	}
 }
+
+int cli_parse_none(cli *c, const cli_cmd *cmd, const cli_opt *opts, int argc,
+		   char **argv, cli_opt_fn on_opt, void *data)
+{
+	cli_getopt g;
+	int code = cli_parse(c, &g, cmd, opts, argc, argv, on_opt, data);
+	if (code < 0 && g.npos)
+		code = cli_usage_error(cmd, "unexpected argument '%s'", g.pos[0]);
+	cli_getopt_free(&g);
+	return code;
+}

@@ -9,6 +9,7 @@
  */
 #include "db.h"
 #include "project.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #include <stdarg.h>
@@ -172,19 +173,6 @@ int rt_project_url(retort *r)
 	return 0;
 }
 
-static void sleep_seconds(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-	nanosleep(&ts, NULL);
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int connect_once(retort *r, bool *retry)
 {
 	retort_conninfo ci = {
@@ -222,18 +210,15 @@ int rt_project_connect(retort *r)
 	if (!r->dialect->driver)
 		return rt_error(&r->err, RETORT_EUNSUPPORTED, "no driver for '%s' in this build",
 				r->dialect->name);
-	double start = now_seconds(), delay = 0.1;
+	rt_backoff b;
+	rt_backoff_init(&b, r->cfg.wait_timeout, 0.1, 5, r);
 	for (;;) {
 		bool retry = false;
 		rc = connect_once(r, &retry);
-		if (!rc || !retry || !r->wait)
-			return rc;
-		double left = r->cfg.wait_timeout - (now_seconds() - start);
-		if (left <= 0)
+		if (!rc || !retry || !r->wait || rt_now() >= b.deadline)
 			return rc;
 		rt_log(r, RETORT_LOG_INFO, "waiting for the database: %s", r->err.msg);
-		sleep_seconds(delay < left ? delay : left);
-		delay = delay * 2 > 5 ? 5 : delay * 2;
+		rt_backoff_wait(&b);
 	}
 }
 

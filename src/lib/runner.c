@@ -16,6 +16,7 @@
  */
 #include "db.h"
 #include "project.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #include <pwd.h>
@@ -40,13 +41,6 @@ typedef struct run {
 	rt_strvec expect;       /* the rows before the next step */
 	rt_targets targets;     /* resolved once, re-planned against */
 } run;
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *who_applies(void)
 {
@@ -82,7 +76,7 @@ static int run_init(run *u, retort *r, const retort_run_options *o, const char *
 	u->what = what;
 	u->offline = u->o->sql != NULL;
 	u->purge = u->o->purge != 0;
-	u->t0 = now_seconds();
+	u->t0 = rt_now();
 	rt_buf_init(&u->table);
 	rt_buf_init(&u->logtable);
 	rt_err_clear(&r->err);
@@ -524,7 +518,7 @@ static void step_banner(run *u, const rt_step *s, size_t i, size_t total, bool d
 	const char *rev = s->kind == RT_STEP_STAMP ? s->to_desc : r->graph.nodes[s->node].rf->id;
 	if (!done) {
 		if (r->log) {
-			retort_progress p = { i + 1, total, rev, now_seconds() - u->t0 };
+			retort_progress p = { i + 1, total, rev, rt_now() - u->t0 };
 			rt_buf b = RT_BUF_INIT;
 			rt_buf_printf(&b, "%s %s", kind, rev);
 			r->log(r->log_data, RETORT_LOG_PROGRESS, b.ptr, &p);
@@ -611,7 +605,7 @@ static int run_step_batched(run *u, const rt_step *s, bool own_txn, bool *moved,
 		rt_buf_puts(&msg, "\n;\n");
 	}
 	/* a section that ran alone has its duration; one sent here is timed there */
-	long ms = (long)((now_seconds() - t) * 1000 + 0.5);
+	long ms = (long)((rt_now() - t) * 1000 + 0.5);
 	ops_sql(u, s, ms, with_sec ? u->r->dialect->elapsed_ms_sql : NULL, batch_stmt, &msg);
 	if (own_txn) {
 		rt_log(u->r, RETORT_LOG_DEBUG, "COMMIT");
@@ -639,7 +633,7 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 	const rt_step *s = &p->steps[i];
 	const rt_section *sec = step_section(u, s);
 	bool outside = sec && !sec->transactional;
-	double t = now_seconds();
+	double t = rt_now();
 	int rc = 0;
 	*moved = false;
 
@@ -648,7 +642,7 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 		if ((rc = run_step_batched(u, s, own_txn, moved, t)) || *moved)
 			return rc;
 		rt_rows_apply(&u->expect, s);
-		step_banner(u, s, i, p->n, true, (long)((now_seconds() - t) * 1000 + 0.5));
+		step_banner(u, s, i, p->n, true, (long)((rt_now() - t) * 1000 + 0.5));
 		return 0;
 	}
 	if (u->offline) {
@@ -676,13 +670,13 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 	}
 	if (!outside && (rc = exec_section(u, s, sec)))
 		goto fail;
-	long ms = (long)((now_seconds() - t) * 1000 + 0.5);
+	long ms = (long)((rt_now() - t) * 1000 + 0.5);
 	if ((rc = write_ops(u, s, ms)))
 		goto fail;
 	if (own_txn && (rc = txn_commit(u)))
 		goto fail;
 	rt_rows_apply(&u->expect, s);
-	step_banner(u, s, i, p->n, true, (long)((now_seconds() - t) * 1000 + 0.5));
+	step_banner(u, s, i, p->n, true, (long)((rt_now() - t) * 1000 + 0.5));
 	return 0;
 fail:
 	if (own_txn)
@@ -787,11 +781,11 @@ static int lock_run(run *u, bool *locked)
 	rt_buf key = RT_BUF_INIT;
 	lock_key(u, &key);
 	retort_dberror e = { .offset = -1 };
-	double t = now_seconds();
+	double t = rt_now();
 	int rc = d->lock(r->conn, key.ptr, r->cfg.lock_timeout, &e);
 	if (!rc)
 		rt_log(r, RETORT_LOG_DEBUG, "took the migration lock '%s' after %ld ms", key.ptr,
-		       (long)((now_seconds() - t) * 1000 + 0.5));
+		       (long)((rt_now() - t) * 1000 + 0.5));
 	rt_buf_free(&key);
 	if (rc)
 		return rt_error(&r->err, RETORT_ELOCK, "%s", e.message);

@@ -39,6 +39,7 @@
 #include "drivers/postgres.h"
 #include "retort.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #include <libpq-fe.h>
@@ -490,32 +491,6 @@ static int pgd_table_exists(retort_conn *c, const char *schema, const char *tabl
 
 /* ---- the migration lock ---------------------------------------------------- */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/* xorshift64*: enough to keep runners that start together apart. */
-static double jitter(uint64_t *state)
-{
-	*state ^= *state >> 12;
-	*state ^= *state << 25;
-	*state ^= *state >> 27;
-	uint64_t r = *state * 0x2545F4914F6CDD1DULL;
-	return 0.75 + 0.5 * (double)(r >> 11) / 9007199254740992.0; /* [0.75, 1.25) */
-}
-
 static int try_lock(pg_conn *pc, const char *key, int *got, retort_dberror *err)
 {
 	rt_buf v = RT_BUF_INIT;
@@ -566,19 +541,14 @@ static int pgd_lock(retort_conn *c, const char *name, double timeout, retort_dbe
 	int64_t key = rt_pg_lock_key(name);
 	char keytext[32];
 	snprintf(keytext, sizeof(keytext), "%lld", (long long)key);
-	uint64_t rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)pc;
-	rng = rng ? rng : 1;
-	double deadline = now_s() + (timeout > 0 ? timeout : 0), delay = 0.05;
+	rt_backoff b;
+	rt_backoff_init(&b, timeout, 0.05, 1.0, pc);
 	for (;;) {
 		int got = 0, ret = try_lock(pc, keytext, &got, err);
 		if (ret || got)
 			return ret;
-		double left = deadline - now_s();
-		if (left <= 0)
+		if (!rt_backoff_wait(&b))
 			break;
-		double wait = delay * jitter(&rng);
-		sleep_s(wait < left ? wait : left);
-		delay = delay * 2 < 1.0 ? delay * 2 : 1.0;
 	}
 	rt_buf msg = RT_BUF_INIT;
 	rt_buf_printf(&msg, "could not take the migration lock within %g s; ",

@@ -21,6 +21,7 @@
  */
 #include "db.h"
 #include "retort/driver.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -245,32 +246,6 @@ done:
 
 /* ---- the run lock ------------------------------------------------------- */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/* xorshift64*, as a factor in [0.75, 1.25): keeps runners that start together apart. */
-static double jitter(uint64_t *state)
-{
-	*state ^= *state >> 12;
-	*state ^= *state << 25;
-	*state ^= *state >> 27;
-	uint64_t r = *state * 0x2545F4914F6CDD1DULL;
-	return 0.75 + 0.5 * (double)(r >> 11) / 9007199254740992.0;
-}
-
 /*
  * Write our pid into the lock file we hold (no pid: empty it).  Callers
  * ignore a failure: it only costs a waiting runner's message the pid.
@@ -325,9 +300,8 @@ static int sqlite_lock(retort_conn *c, const char *key, double timeout, retort_d
 	if (fd < 0)
 		return lock_failed(err, "cannot open the lock file '%s': %s", sc->lock_path,
 				   strerror(errno));
-	uint64_t rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)sc;
-	rng = rng ? rng : 1;
-	double deadline = now_s() + (timeout > 0 ? timeout : 0), delay = 0.02;
+	rt_backoff b;
+	rt_backoff_init(&b, timeout, 0.02, 0.5, sc);
 	for (;;) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 			(void)write_holder(fd, true);
@@ -339,12 +313,8 @@ static int sqlite_lock(retort_conn *c, const char *key, double timeout, retort_d
 			close(fd);
 			return lock_failed(err, "cannot lock '%s': %s", sc->lock_path, strerror(e));
 		}
-		double left = deadline - now_s();
-		if (left <= 0)
+		if (!rt_backoff_wait(&b))
 			break;
-		double wait = delay * jitter(&rng);
-		sleep_s(wait < left ? wait : left);
-		delay = delay * 2 < 0.5 ? delay * 2 : 0.5;
 	}
 	long pid = read_holder(fd);
 	close(fd);

@@ -173,6 +173,22 @@ static void test_postgres__bad_password_fails_without_showing_it(void **state)
 	free(url);
 }
 
+/* A one-letter password leaves the words that hold its letter alone. */
+static void test_postgres__short_password_scrubs_only_whole_words(void **state)
+{
+	NEED_SERVER();
+	char *url = url_with("a", "a");
+	retort_conn *c = NULL;
+	retort_dberror e;
+	assert_int_equal(connect_url(url, &c, &e), RETORT_ECONNECT);
+	assert_non_null(strstr(e.message, "password authentication failed"));
+	free(url);
+	url = url_with("r", NULL);
+	assert_int_equal(connect_url(url, &c, &e), RETORT_ECONNECT);
+	assert_non_null(strstr(e.message, "for user \"retort\""));
+	free(url);
+}
+
 /* The server echoes the database name; named as the password, it must be scrubbed. */
 static void test_postgres__password_scrubbed_even_when_server_echoes_it(void **state)
 {
@@ -613,6 +629,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postgres__connects_with_password_over_tcp),
+		cmocka_unit_test(test_postgres__short_password_scrubs_only_whole_words),
 		cmocka_unit_test(test_postgres__bad_password_fails_without_showing_it),
 		cmocka_unit_test(test_postgres__password_scrubbed_even_when_server_echoes_it),
 		cmocka_unit_test(test_postgres__pgpassword_is_used_and_scrubbed),

@@ -45,6 +45,7 @@
 #include <libpq-fe.h>
 #include <pg_query.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,18 +70,32 @@ static pg_conn *pc_of(retort_conn *c)
 
 /* ---- messages ---------------------------------------------------------- */
 
-/* Replace every occurrence of secret in b with "***". */
+static bool word_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_';
+}
+
+/*
+ * Replace every occurrence of secret in b with "***".  A short secret (under
+ * 6 bytes) is replaced only where it stands alone, not inside a word: a
+ * password "a" must not turn "password authentication failed" into noise.
+ */
 static void scrub(rt_buf *b, const char *secret)
 {
 	if (!secret || !*secret || !strstr(b->ptr, secret))
 		return;
 	size_t n = strlen(secret);
+	bool whole = n < 6;
 	rt_buf out = RT_BUF_INIT;
-	const char *p = b->ptr, *hit;
-	while ((hit = strstr(p, secret))) {
+	const char *p = b->ptr, *from = b->ptr, *hit;
+	while ((hit = strstr(from, secret))) {
+		if (whole && ((hit > b->ptr && word_char(hit[-1])) || word_char(hit[n]))) {
+			from = hit + 1;
+			continue;
+		}
 		rt_buf_put(&out, p, (size_t)(hit - p));
 		rt_buf_puts(&out, "***");
-		p = hit + n;
+		p = from = hit + n;
 	}
 	rt_buf_puts(&out, p);
 	rt_buf_free(b);

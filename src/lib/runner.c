@@ -14,57 +14,13 @@
  * range as if those were the rows and sends the statements an online run
  * would send, in Alembic's layout, to the caller's callback.
  */
-#include "db.h"
-#include "project.h"
+#include "runner.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
-#include <pwd.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MAX_REPLANS 10000 /* another runner moving rows forever is a bug */
-
-typedef struct run {
-	retort *r;
-	const retort_run_options *o;
-	const char *what;       /* "upgrade", "downgrade", "stamp" */
-	bool offline;
-	bool purge;
-	double t0;
-	rt_buf table;           /* the version table's name as SQL */
-	rt_buf logtable;        /* retort_log's name as SQL */
-	char *applied_by;
-	rt_strvec expect;       /* the rows before the next step */
-	rt_targets targets;     /* resolved once, re-planned against */
-} run;
-
-static char *who_applies(void)
-{
-	const struct passwd *pw = getpwuid(geteuid());
-	const char *user = pw && pw->pw_name ? pw->pw_name : getenv("USER");
-	char host[256] = "";
-	if (gethostname(host, sizeof(host) - 1) < 0)
-		host[0] = '\0';
-	host[sizeof(host) - 1] = '\0';
-	rt_buf b = RT_BUF_INIT;
-	rt_buf_printf(&b, "%s@%s", user ? user : "unknown", host[0] ? host : "localhost");
-	return rt_buf_detach(&b);
-}
-
-static void utc_now(rt_buf *out)
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	rt_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-		      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		      ts.tv_nsec / 1000);
-}
 
 static int run_init(run *u, retort *r, const retort_run_options *o, const char *what,
 		    bool need_graph)
@@ -87,7 +43,7 @@ static int run_init(run *u, retort *r, const retort_run_options *o, const char *
 		return rc;
 	rt_sql_name(r, &u->table, r->cfg.version_table);
 	rt_sql_name(r, &u->logtable, "retort_log");
-	u->applied_by = who_applies();
+	u->applied_by = rt_run_applied_by();
 	return 0;
 }
 
@@ -104,233 +60,6 @@ static void run_free(run *u)
 		u->r->state_ok = false;
 		rt_mark_current(u->r);
 	}
-}
-
-/* --- The statements ------------------------------------------------------- */
-
-static void put_name(run *u, rt_buf *b, const char *name)
-{
-	if (rt_plain_ident(name))
-		rt_buf_puts(b, name);
-	else
-		u->r->dialect->ident(b, name);
-}
-
-/*
- * Alembic's DDL, byte for byte: online SQLAlchemy indents with a tab, the
- * offline script with four spaces.
- */
-static void ddl_version_table(run *u, rt_buf *b, const char *ind)
-{
-	rt_buf pkc = RT_BUF_INIT;
-	rt_buf_printf(&pkc, "%s_pkc", u->r->cfg.version_table);
-	rt_buf_printf(b, "CREATE TABLE %s (\n%sversion_num VARCHAR(32) NOT NULL, \n%sCONSTRAINT ",
-		      u->table.ptr, ind, ind);
-	put_name(u, b, pkc.ptr);
-	rt_buf_puts(b, " PRIMARY KEY (version_num)\n)");
-	rt_buf_free(&pkc);
-}
-
-static void ddl_log_table(run *u, rt_buf *b, const char *ind)
-{
-	const rt_dialect *d = u->r->dialect;
-	rt_buf_printf(b,
-		      "CREATE TABLE %s (\n"
-		      "%sid %s, \n"
-		      "%srevision VARCHAR(32) NOT NULL, \n"
-		      "%soperation VARCHAR(16) NOT NULL, \n"
-		      "%schecksum VARCHAR(80), \n"
-		      "%sdowngrade_sql %s, \n"
-		      "%sapplied_at %s NOT NULL, \n"
-		      "%sduration_ms INTEGER NOT NULL, \n"
-		      "%sapplied_by VARCHAR(255) NOT NULL, \n"
-		      "%sretort_version VARCHAR(32) NOT NULL, \n"
-		      "%stag VARCHAR(255)\n"
-		      ")",
-		      u->logtable.ptr, ind, d->log_id_type, ind, ind, ind, ind, d->text_type, ind,
-		      d->time_type, ind, ind, ind, ind);
-}
-
-static void put_lit(run *u, rt_buf *b, const char *s)
-{
-	if (s)
-		u->r->dialect->literal(b, s);
-	else
-		rt_buf_puts(b, "NULL");
-}
-
-/* A version table change, exactly as Alembic writes it. */
-static void sql_row_op(run *u, rt_buf *b, const rt_row_op *op)
-{
-	const char *t = u->table.ptr;
-	switch (op->kind) {
-	case RT_ROW_INSERT:
-		rt_buf_printf(b, "INSERT INTO %s (version_num) VALUES (", t);
-		put_lit(u, b, op->to);
-		rt_buf_putc(b, ')');
-		break;
-	case RT_ROW_UPDATE:
-		rt_buf_printf(b, "UPDATE %s SET version_num=", t);
-		put_lit(u, b, op->to);
-		rt_buf_printf(b, " WHERE %s.version_num = ", t);
-		put_lit(u, b, op->from);
-		break;
-	case RT_ROW_DELETE:
-		rt_buf_printf(b, "DELETE FROM %s WHERE %s.version_num = ", t, t);
-		put_lit(u, b, op->from);
-		break;
-	}
-}
-
-typedef struct log_entry {
-	const char *revision;
-	const char *operation;
-	const char *checksum;
-	const char *downgrade_sql;
-	long duration_ms;
-	const char *duration_sql; /* else this expression (batched steps) */
-} log_entry;
-
-static void sql_log_insert(run *u, rt_buf *b, const log_entry *e)
-{
-	rt_buf at = RT_BUF_INIT;
-	utc_now(&at);
-	rt_buf_printf(b,
-		      "INSERT INTO %s (revision, operation, checksum, downgrade_sql, applied_at, "
-		      "duration_ms, applied_by, retort_version, tag) VALUES (",
-		      u->logtable.ptr);
-	put_lit(u, b, e->revision);
-	rt_buf_puts(b, ", ");
-	put_lit(u, b, e->operation);
-	rt_buf_puts(b, ", ");
-	put_lit(u, b, e->checksum);
-	rt_buf_puts(b, ", ");
-	put_lit(u, b, e->downgrade_sql);
-	rt_buf_puts(b, ", ");
-	put_lit(u, b, at.ptr);
-	if (e->duration_sql)
-		rt_buf_printf(b, ", %s, ", e->duration_sql);
-	else
-		rt_buf_printf(b, ", %ld, ", e->duration_ms);
-	put_lit(u, b, u->applied_by);
-	rt_buf_puts(b, ", ");
-	put_lit(u, b, RETORT_VERSION);
-	rt_buf_puts(b, ", ");
-	put_lit(u, b, u->o->tag);
-	rt_buf_putc(b, ')');
-	rt_buf_free(&at);
-}
-
-/* --- Sending statements ---------------------------------------------------- */
-
-/* Offline: a chunk of the script, as Alembic lays it out. */
-static void out_text(run *u, const char *text)
-{
-	u->o->sql(u->o->sql_data, text);
-}
-
-static void out_stmt(run *u, const char *sql)
-{
-	rt_buf b = RT_BUF_INIT;
-	rt_buf_printf(&b, "%s;\n\n", sql);
-	out_text(u, b.ptr);
-	rt_buf_free(&b);
-}
-
-/* SQL at -v, without the blank lines a section ends with. */
-static void debug_sql(run *u, const char *sql)
-{
-	size_t n = strlen(sql);
-	while (n && strchr(" \t\r\n", sql[n - 1]))
-		n--;
-	rt_log(u->r, RETORT_LOG_DEBUG, "%.*s", (int)n, sql);
-}
-
-/* One statement the core wrote itself: sent online, printed offline. */
-static int send(run *u, const char *sql)
-{
-	if (u->offline) {
-		out_stmt(u, sql);
-		return 0;
-	}
-	debug_sql(u, sql);
-	return rt_db_exec(u->r, sql, NULL);
-}
-
-static int txn_begin(run *u)
-{
-	if (u->offline) {
-		if (u->r->dialect->transactional_ddl)
-			out_text(u, "BEGIN;\n\n");
-		return 0;
-	}
-	rt_log(u->r, RETORT_LOG_DEBUG, "BEGIN");
-	return rt_db_begin(u->r);
-}
-
-static int txn_commit(run *u)
-{
-	if (u->offline) {
-		if (u->r->dialect->transactional_ddl)
-			out_text(u, "COMMIT;\n\n");
-		return 0;
-	}
-	rt_log(u->r, RETORT_LOG_DEBUG, "COMMIT");
-	int rc = rt_db_commit(u->r);
-	if (rc) /* a failed COMMIT may leave the transaction open: end it */
-		rt_db_rollback(u->r);
-	return rc;
-}
-
-static void txn_rollback(run *u)
-{
-	if (!u->offline) {
-		rt_log(u->r, RETORT_LOG_DEBUG, "ROLLBACK");
-		rt_db_rollback(u->r);
-	}
-}
-
-/* --- The tables ------------------------------------------------------------ */
-
-static const char *schema_of(run *u)
-{
-	const char *s = u->r->cfg.version_table_schema;
-	return s && *s ? s : NULL;
-}
-
-/*
- * Create the version table and retort_log where missing, in a transaction
- * of their own (check, then create: SQLite's BEGIN IMMEDIATE makes the
- * check and the create one unit against another runner).
- */
-static int ensure_tables(run *u, bool with_log)
-{
-	retort *r = u->r;
-	rt_buf sql = RT_BUF_INIT;
-	int exists = 0, rc;
-	if ((rc = txn_begin(u)))
-		goto done;
-	if (!u->offline)
-		rc = rt_db_table_exists(r, schema_of(u), r->cfg.version_table, &exists);
-	if (!rc && !exists) {
-		ddl_version_table(u, &sql, u->offline ? "    " : "\t");
-		rc = send(u, sql.ptr);
-	}
-	exists = 0;
-	if (!rc && with_log && !u->offline)
-		rc = rt_db_table_exists(r, schema_of(u), "retort_log", &exists);
-	if (!rc && with_log && !exists) {
-		rt_buf_clear(&sql);
-		ddl_log_table(u, &sql, u->offline ? "    " : "\t");
-		rc = send(u, sql.ptr);
-	}
-	if (!rc)
-		rc = txn_commit(u);
-	else
-		txn_rollback(u);
-done:
-	rt_buf_free(&sql);
-	return rc;
 }
 
 /* --- One step ---------------------------------------------------------------- */
@@ -379,7 +108,7 @@ static int exec_piece(void *data, size_t off, size_t len)
 	split_ctx *c = data;
 	char *stmt = rt_xstrndup(c->sec->sql + off, len);
 	retort_dberror e;
-	debug_sql(c->u, stmt);
+	rt_run_debug_sql(c->u, stmt);
 	int rc = rt_db_exec(c->u->r, stmt, &e);
 	free(stmt);
 	if (rc)
@@ -397,7 +126,7 @@ static int exec_section(run *u, const rt_step *s, const rt_section *sec)
 		rt_buf_puts(&b, sec->sql);
 		rt_buf_rtrim(&b);
 		rt_buf_puts(&b, "\n\n");
-		out_text(u, b.ptr);
+		rt_run_out_text(u, b.ptr);
 		rt_buf_free(&b);
 		return 0;
 	}
@@ -414,7 +143,7 @@ static int exec_section(run *u, const rt_step *s, const rt_section *sec)
 		return 0;
 	}
 	retort_dberror e;
-	debug_sql(u, sec->sql);
+	rt_run_debug_sql(u, sec->sql);
 	if (rt_db_exec(u->r, sec->sql, &e))
 		return statement_failed(u, s, sec, e.offset);
 	return 0;
@@ -461,7 +190,7 @@ static int ops_sql(run *u, const rt_step *s, long ms, const char *ms_sql, stmt_f
 	}
 	for (uint32_t i = 0; i < s->nops && !rc; i++) {
 		rt_buf_clear(&sql);
-		sql_row_op(u, &sql, &s->ops[i]);
+		rt_run_sql_row_op(u, &sql, &s->ops[i]);
 		rc = out(u, sql.ptr, data);
 	}
 	if (s->kind == RT_STEP_STAMP) {
@@ -469,7 +198,7 @@ static int ops_sql(run *u, const rt_step *s, long ms, const char *ms_sql, stmt_f
 			const rt_row_op *op = &s->ops[i];
 			log_entry e = { op->to ? op->to : op->from, "stamp", NULL, NULL, ms, ms_sql };
 			rt_buf_clear(&sql);
-			sql_log_insert(u, &sql, &e);
+			rt_run_sql_log_insert(u, &sql, &e);
 			rc = out(u, sql.ptr, data);
 		}
 	} else if (!rc) {
@@ -480,7 +209,7 @@ static int ops_sql(run *u, const rt_step *s, long ms, const char *ms_sql, stmt_f
 		log_entry e = { rf->id, up ? "upgrade" : "downgrade", sum,
 				up ? rf->downgrade.sql : NULL, ms, ms_sql };
 		rt_buf_clear(&sql);
-		sql_log_insert(u, &sql, &e);
+		rt_run_sql_log_insert(u, &sql, &e);
 		rc = out(u, sql.ptr, data);
 		free(sum);
 	}
@@ -490,7 +219,7 @@ static int ops_sql(run *u, const rt_step *s, long ms, const char *ms_sql, stmt_f
 
 static int send_stmt(run *u, const char *sql, void *data)
 {
-	return send(u, sql);
+	return rt_run_send(u, sql);
 }
 
 static int write_ops(run *u, const rt_step *s, long ms)
@@ -502,7 +231,7 @@ static int write_ops(run *u, const rt_step *s, long ms)
 static int batch_stmt(run *u, const char *sql, void *data)
 {
 	rt_buf *b = data;
-	debug_sql(u, sql);
+	rt_run_debug_sql(u, sql);
 	rt_buf_puts(b, sql);
 	rt_buf_puts(b, ";\n");
 	return 0;
@@ -599,7 +328,7 @@ static int run_step_batched(run *u, const rt_step *s, bool own_txn, bool *moved,
 	if (rc || *moved)
 		goto fail;
 	if (with_sec) {
-		debug_sql(u, sec->sql);
+		rt_run_debug_sql(u, sec->sql);
 		rt_buf_puts(&msg, sec->sql);
 		sec_len = msg.len;
 		rt_buf_puts(&msg, "\n;\n");
@@ -616,9 +345,9 @@ static int run_step_batched(run *u, const rt_step *s, bool own_txn, bool *moved,
 		rc = statement_failed(u, s, sec, e.offset);
 fail:
 	if (rc && own_txn)
-		txn_rollback(u);
+		rt_run_rollback(u);
 	else if (*moved)
-		txn_rollback(u);
+		rt_run_rollback(u);
 	rt_buf_free(&msg);
 	return rc;
 }
@@ -651,7 +380,7 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 			      s->kind == RT_STEP_UPGRADE ? "upgrade"
 			      : s->kind == RT_STEP_DOWNGRADE ? "downgrade" : "stamp_revision",
 			      s->from_desc, s->to_desc);
-		out_text(u, b.ptr);
+		rt_run_out_text(u, b.ptr);
 		rt_buf_free(&b);
 	}
 	if (outside) {
@@ -661,7 +390,7 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 		if ((rc = exec_section(u, s, sec)))
 			return rc;
 	}
-	if (own_txn && (rc = txn_begin(u)))
+	if (own_txn && (rc = rt_run_begin(u)))
 		return rc;
 	if (own_txn && ((rc = check_rows(u, moved)) || *moved)) {
 		if (outside && *moved)
@@ -673,14 +402,14 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 	long ms = (long)((rt_now() - t) * 1000 + 0.5);
 	if ((rc = write_ops(u, s, ms)))
 		goto fail;
-	if (own_txn && (rc = txn_commit(u)))
+	if (own_txn && (rc = rt_run_commit(u)))
 		goto fail;
 	rt_rows_apply(&u->expect, s);
 	step_banner(u, s, i, p->n, true, (long)((rt_now() - t) * 1000 + 0.5));
 	return 0;
 fail:
 	if (own_txn)
-		txn_rollback(u);
+		rt_run_rollback(u);
 	return rc;
 }
 
@@ -741,10 +470,10 @@ static int run_plan(run *u, const rt_plan *p, bool *moved)
 	int rc = 0;
 	*moved = false;
 	if (!per_step) {
-		if ((rc = txn_begin(u)))
+		if ((rc = rt_run_begin(u)))
 			return rc;
 		if ((rc = check_rows(u, moved)) || *moved) {
-			txn_rollback(u);
+			rt_run_rollback(u);
 			return rc;
 		}
 	}
@@ -752,8 +481,8 @@ static int run_plan(run *u, const rt_plan *p, bool *moved)
 		rc = run_step(u, p, i, per_step, moved);
 	if (!per_step) {
 		if (!rc && !*moved)
-			return txn_commit(u);
-		txn_rollback(u);
+			return rt_run_commit(u);
+		rt_run_rollback(u);
 	}
 	return rc;
 }
@@ -763,7 +492,7 @@ static void lock_key(run *u, rt_buf *key)
 {
 	retort *r = u->r;
 	rt_buf_printf(key, "retort:%s:%s:%s", r->url.database ? r->url.database : "",
-		      schema_of(u) ? schema_of(u) : "", r->cfg.version_table);
+		      rt_run_schema(u) ? rt_run_schema(u) : "", r->cfg.version_table);
 }
 
 /*
@@ -863,7 +592,7 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 	if (!rc && !(rc = make_plan(u, k, st, &p)))
 		rc = check_single_txn(u, &p);
 	if (!rc)
-		rc = ensure_tables(u, true);
+		rc = rt_run_ensure_tables(u, true);
 	for (int tries = 0; !rc && tries < MAX_REPLANS; tries++) {
 		bool moved = false;
 		rt_plan_free(&p);
@@ -961,7 +690,7 @@ static int run_offline(run *u, run_kind k, resolve_fn fn, const char *const *spe
 	if (rc)
 		goto done;
 	if (from_base)
-		ensure_tables(u, true);
+		rt_run_ensure_tables(u, true);
 	rc = run_plan(u, &p, &(bool){ false });
 done:
 	rt_plan_free(&p);
@@ -1018,7 +747,7 @@ int retort_ensure_version(retort *r, const retort_run_options *o)
 	if (!rc && !u.offline && !(rc = rt_project_connect(r)))
 		rc = lock_run(&u, &locked);
 	if (!rc)
-		rc = ensure_tables(&u, true);
+		rc = rt_run_ensure_tables(&u, true);
 	if (locked)
 		unlock_run(&u);
 	run_free(&u);

@@ -1,0 +1,60 @@
+/*
+ * runner.h: what runner.c and runner_sql.c share (nothing outside them).
+ *
+ * runner.c plans and runs upgrade, downgrade, stamp and ensure-version;
+ * runner_sql.c writes the statements the core adds to a migration (the
+ * version table and retort_log: their DDL, row changes and log rows) and
+ * sends them, or prints them for an offline run.
+ */
+#ifndef RT_RUNNER_H
+#define RT_RUNNER_H
+
+#include "db.h"
+#include "project.h"
+
+typedef struct run {
+	retort *r;
+	const retort_run_options *o;
+	const char *what;       /* "upgrade", "downgrade", "stamp" */
+	bool offline;
+	bool purge;
+	double t0;
+	rt_buf table;           /* the version table's name as SQL */
+	rt_buf logtable;        /* retort_log's name as SQL */
+	char *applied_by;
+	rt_strvec expect;       /* the rows before the next step */
+	rt_targets targets;     /* resolved once, re-planned against */
+} run;
+
+
+typedef struct log_entry {
+	const char *revision;
+	const char *operation;
+	const char *checksum;
+	const char *downgrade_sql;
+	long duration_ms;
+	const char *duration_sql; /* else this expression (batched steps) */
+} log_entry;
+
+/* who@host, for retort_log.applied_by. */
+char *rt_run_applied_by(void);
+/* A version table change, exactly as Alembic writes it. */
+void rt_run_sql_row_op(run *u, rt_buf *b, const rt_row_op *op);
+/* retort_log's row for one step. */
+void rt_run_sql_log_insert(run *u, rt_buf *b, const log_entry *e);
+/* Offline: a chunk of the script, as Alembic lays it out. */
+void rt_run_out_text(run *u, const char *text);
+/* SQL at -v, without the blank lines a section ends with. */
+void rt_run_debug_sql(run *u, const char *sql);
+/* One statement the core wrote itself: sent online, printed offline. */
+int rt_run_send(run *u, const char *sql);
+/* The transaction of a step (offline: its BEGIN and COMMIT lines). */
+int rt_run_begin(run *u);
+int rt_run_commit(run *u);
+void rt_run_rollback(run *u);
+/* version_table_schema, or NULL for the connection's default. */
+const char *rt_run_schema(run *u);
+/* Create the version table (and retort_log, with_log) where missing. */
+int rt_run_ensure_tables(run *u, bool with_log);
+
+#endif

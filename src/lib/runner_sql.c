@@ -1,0 +1,256 @@
+/*
+ * runner_sql.c: the statements the core adds to a migration, and how they
+ * are sent (runner.h).
+ */
+#include "runner.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+char *rt_run_applied_by(void)
+{
+	const struct passwd *pw = getpwuid(geteuid());
+	const char *user = pw && pw->pw_name ? pw->pw_name : getenv("USER");
+	char host[256] = "";
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s@%s", user ? user : "unknown", host[0] ? host : "localhost");
+	return rt_buf_detach(&b);
+}
+
+static void utc_now(rt_buf *out)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	rt_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		      ts.tv_nsec / 1000);
+}
+
+/* --- The statements ------------------------------------------------------- */
+
+static void put_name(run *u, rt_buf *b, const char *name)
+{
+	if (rt_plain_ident(name))
+		rt_buf_puts(b, name);
+	else
+		u->r->dialect->ident(b, name);
+}
+
+/*
+ * Alembic's DDL, byte for byte: online SQLAlchemy indents with a tab, the
+ * offline script with four spaces.
+ */
+static void ddl_version_table(run *u, rt_buf *b, const char *ind)
+{
+	rt_buf pkc = RT_BUF_INIT;
+	rt_buf_printf(&pkc, "%s_pkc", u->r->cfg.version_table);
+	rt_buf_printf(b, "CREATE TABLE %s (\n%sversion_num VARCHAR(32) NOT NULL, \n%sCONSTRAINT ",
+		      u->table.ptr, ind, ind);
+	put_name(u, b, pkc.ptr);
+	rt_buf_puts(b, " PRIMARY KEY (version_num)\n)");
+	rt_buf_free(&pkc);
+}
+
+static void ddl_log_table(run *u, rt_buf *b, const char *ind)
+{
+	const rt_dialect *d = u->r->dialect;
+	rt_buf_printf(b,
+		      "CREATE TABLE %s (\n"
+		      "%sid %s, \n"
+		      "%srevision VARCHAR(32) NOT NULL, \n"
+		      "%soperation VARCHAR(16) NOT NULL, \n"
+		      "%schecksum VARCHAR(80), \n"
+		      "%sdowngrade_sql %s, \n"
+		      "%sapplied_at %s NOT NULL, \n"
+		      "%sduration_ms INTEGER NOT NULL, \n"
+		      "%sapplied_by VARCHAR(255) NOT NULL, \n"
+		      "%sretort_version VARCHAR(32) NOT NULL, \n"
+		      "%stag VARCHAR(255)\n"
+		      ")",
+		      u->logtable.ptr, ind, d->log_id_type, ind, ind, ind, ind, d->text_type, ind,
+		      d->time_type, ind, ind, ind, ind);
+}
+
+static void put_lit(run *u, rt_buf *b, const char *s)
+{
+	if (s)
+		u->r->dialect->literal(b, s);
+	else
+		rt_buf_puts(b, "NULL");
+}
+
+/* A version table change, exactly as Alembic writes it. */
+void rt_run_sql_row_op(run *u, rt_buf *b, const rt_row_op *op)
+{
+	const char *t = u->table.ptr;
+	switch (op->kind) {
+	case RT_ROW_INSERT:
+		rt_buf_printf(b, "INSERT INTO %s (version_num) VALUES (", t);
+		put_lit(u, b, op->to);
+		rt_buf_putc(b, ')');
+		break;
+	case RT_ROW_UPDATE:
+		rt_buf_printf(b, "UPDATE %s SET version_num=", t);
+		put_lit(u, b, op->to);
+		rt_buf_printf(b, " WHERE %s.version_num = ", t);
+		put_lit(u, b, op->from);
+		break;
+	case RT_ROW_DELETE:
+		rt_buf_printf(b, "DELETE FROM %s WHERE %s.version_num = ", t, t);
+		put_lit(u, b, op->from);
+		break;
+	}
+}
+
+
+void rt_run_sql_log_insert(run *u, rt_buf *b, const log_entry *e)
+{
+	rt_buf at = RT_BUF_INIT;
+	utc_now(&at);
+	rt_buf_printf(b,
+		      "INSERT INTO %s (revision, operation, checksum, downgrade_sql, applied_at, "
+		      "duration_ms, applied_by, retort_version, tag) VALUES (",
+		      u->logtable.ptr);
+	put_lit(u, b, e->revision);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, e->operation);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, e->checksum);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, e->downgrade_sql);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, at.ptr);
+	if (e->duration_sql)
+		rt_buf_printf(b, ", %s, ", e->duration_sql);
+	else
+		rt_buf_printf(b, ", %ld, ", e->duration_ms);
+	put_lit(u, b, u->applied_by);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, RETORT_VERSION);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, u->o->tag);
+	rt_buf_putc(b, ')');
+	rt_buf_free(&at);
+}
+
+/* --- Sending statements ---------------------------------------------------- */
+
+/* Offline: a chunk of the script, as Alembic lays it out. */
+void rt_run_out_text(run *u, const char *text)
+{
+	u->o->sql(u->o->sql_data, text);
+}
+
+static void out_stmt(run *u, const char *sql)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s;\n\n", sql);
+	rt_run_out_text(u, b.ptr);
+	rt_buf_free(&b);
+}
+
+/* SQL at -v, without the blank lines a section ends with. */
+void rt_run_debug_sql(run *u, const char *sql)
+{
+	size_t n = strlen(sql);
+	while (n && strchr(" \t\r\n", sql[n - 1]))
+		n--;
+	rt_log(u->r, RETORT_LOG_DEBUG, "%.*s", (int)n, sql);
+}
+
+/* One statement the core wrote itself: sent online, printed offline. */
+int rt_run_send(run *u, const char *sql)
+{
+	if (u->offline) {
+		out_stmt(u, sql);
+		return 0;
+	}
+	rt_run_debug_sql(u, sql);
+	return rt_db_exec(u->r, sql, NULL);
+}
+
+int rt_run_begin(run *u)
+{
+	if (u->offline) {
+		if (u->r->dialect->transactional_ddl)
+			rt_run_out_text(u, "BEGIN;\n\n");
+		return 0;
+	}
+	rt_log(u->r, RETORT_LOG_DEBUG, "BEGIN");
+	return rt_db_begin(u->r);
+}
+
+int rt_run_commit(run *u)
+{
+	if (u->offline) {
+		if (u->r->dialect->transactional_ddl)
+			rt_run_out_text(u, "COMMIT;\n\n");
+		return 0;
+	}
+	rt_log(u->r, RETORT_LOG_DEBUG, "COMMIT");
+	int rc = rt_db_commit(u->r);
+	if (rc) /* a failed COMMIT may leave the transaction open: end it */
+		rt_db_rollback(u->r);
+	return rc;
+}
+
+void rt_run_rollback(run *u)
+{
+	if (!u->offline) {
+		rt_log(u->r, RETORT_LOG_DEBUG, "ROLLBACK");
+		rt_db_rollback(u->r);
+	}
+}
+
+/* --- The tables ------------------------------------------------------------ */
+
+const char *rt_run_schema(run *u)
+{
+	const char *s = u->r->cfg.version_table_schema;
+	return s && *s ? s : NULL;
+}
+
+/*
+ * Create the version table and retort_log where missing, in a transaction
+ * of their own (check, then create: SQLite's BEGIN IMMEDIATE makes the
+ * check and the create one unit against another runner).
+ */
+int rt_run_ensure_tables(run *u, bool with_log)
+{
+	retort *r = u->r;
+	rt_buf sql = RT_BUF_INIT;
+	int exists = 0, rc;
+	if ((rc = rt_run_begin(u)))
+		goto done;
+	if (!u->offline)
+		rc = rt_db_table_exists(r, rt_run_schema(u), r->cfg.version_table, &exists);
+	if (!rc && !exists) {
+		ddl_version_table(u, &sql, u->offline ? "    " : "\t");
+		rc = rt_run_send(u, sql.ptr);
+	}
+	exists = 0;
+	if (!rc && with_log && !u->offline)
+		rc = rt_db_table_exists(r, rt_run_schema(u), "retort_log", &exists);
+	if (!rc && with_log && !exists) {
+		rt_buf_clear(&sql);
+		ddl_log_table(u, &sql, u->offline ? "    " : "\t");
+		rc = rt_run_send(u, sql.ptr);
+	}
+	if (!rc)
+		rc = rt_run_commit(u);
+	else
+		rt_run_rollback(u);
+done:
+	rt_buf_free(&sql);
+	return rc;
+}

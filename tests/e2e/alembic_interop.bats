@@ -17,15 +17,10 @@
 # The database is RETORT_TEST_DB (sqlite, the default, or postgresql, with
 # Alembic going through psycopg2).  On PostgreSQL each test makes its own
 # database on the private server at RETORT_TEST_PG_URL and drops it at the
-# end.  This file uses nothing from helpers.bash but its setup() and
-# teardown().  Alembic is Debian's python3-alembic, run as
+# end.  Alembic is Debian's python3-alembic, run as
 # `/usr/bin/python3 -m alembic`.
 
 load helpers
-
-# Keep helpers' setup and teardown (whatever they do) and run ours after.
-if declare -f setup >/dev/null; then eval "helpers_$(declare -f setup)"; else helpers_setup() { :; }; fi
-if declare -f teardown >/dev/null; then eval "helpers_$(declare -f teardown)"; else helpers_teardown() { :; }; fi
 
 A=3f2a9c1b7d4e
 B=8c1d2e3f4a5b
@@ -34,67 +29,21 @@ D=d15ea5e01234
 E=e5e5e5e5e5e5
 
 setup() {
-	helpers_setup || return 1
+	retort_env || return 1
 	cd "$BATS_TEST_TMPDIR" || return 1
-	I_DB=${RETORT_TEST_DB:-sqlite}
-	I_PGDB=""
-	case $I_DB in
-	sqlite)
-		I_URL="sqlite:///$BATS_TEST_TMPDIR/t.db"
-		;;
-	postgresql)
-		[ -n "${RETORT_TEST_PG_URL:-}" ] || skip "RETORT_TEST_PG_URL is not set"
+	I_DB=$RETORT_TEST_DB
+	# one database for the test, dropped by helpers' db_drop_all; a SQLite
+	# path that holds from every project folder the test makes
+	if is_pg; then
 		/usr/bin/python3 -c 'import psycopg2' 2>/dev/null ||
 			skip "no psycopg2 for Alembic (apt-get install python3-psycopg2)"
-		I_PGDB="rt_alembic_$(od -An -N5 -tx1 /dev/urandom | tr -d ' \n')"
-		local base=${RETORT_TEST_PG_URL%%\?*}
-		I_URL="${base%/*}/$I_PGDB${RETORT_TEST_PG_URL#"$base"}"
-		psql -X -q -v ON_ERROR_STOP=1 -d "$RETORT_TEST_PG_URL" \
-			-c "CREATE DATABASE $I_PGDB" >/dev/null || return 1
-		;;
-	*)
-		echo "RETORT_TEST_DB must be sqlite or postgresql, not '$I_DB'" >&2
-		return 1
-		;;
-	esac
+		I_URL=$(dburl t) || return 1
+	else
+		I_URL="sqlite:///$BATS_TEST_TMPDIR/t.db"
+	fi
 	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import alembic' 2>/dev/null ||
 		skip "no python3-alembic"
 	i_projects
-}
-
-# Assertions (this file's own): a failure prints what was expected and what came.
-i_eq() {
-	[ "$1" = "$2" ] && return 0
-	printf 'expected: %s\n     got: %s\n' "$2" "$1" >&2
-	return 1
-}
-
-# i_status N: after `run`, the exit status is N.
-i_status() {
-	[ "$status" -eq "$1" ] && return 0
-	printf 'expected exit %s, got %s\noutput:\n%s\nstderr:\n%s\n' "$1" "$status" "$output" "${stderr:-}" >&2
-	return 1
-}
-
-# i_match TEXT ERE: a line of TEXT matches the extended regular expression.
-i_match() {
-	printf '%s\n' "$1" | grep -Eq -- "$2" && return 0
-	printf 'expected to match: %s\ngot:\n%s\n' "$2" "$1" >&2
-	return 1
-}
-
-i_no_match() {
-	printf '%s\n' "$1" | grep -Eq -- "$2" || return 0
-	printf 'expected NOT to match: %s\ngot:\n%s\n' "$2" "$1" >&2
-	return 1
-}
-
-teardown() {
-	if [ -n "${I_PGDB:-}" ]; then
-		psql -X -q -d "$RETORT_TEST_PG_URL" \
-			-c "DROP DATABASE IF EXISTS $I_PGDB WITH (FORCE)" >/dev/null 2>&1 || true
-	fi
-	helpers_teardown
 }
 
 # i_q SQL: a query on the test database, one row a line, '|' between columns.
@@ -248,64 +197,64 @@ i_version_ddl() {
 @test "alembic to rev 2, retort to head, retort down to rev 1, alembic to head" {
 	run i_alembic upgrade $B
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
-	i_eq "$(i_tables)" "alembic_version todos users"
+	expect_eq "$(i_tables)" "alembic_version todos users"
 	i_agree "$B (branchpoint)"
 
 	# retort takes over Alembic's version table
 	run --separate-stderr i_retort upgrade heads
-	i_status 0
-	i_match "$stderr" "^Running upgrade $B -> $C, add phone"
-	i_match "$stderr" "^Running upgrade $B -> $D, index todos title"
-	i_match "$stderr" "^Running upgrade $C, $D -> $E, merge phone and index"
-	i_no_match "$stderr" "-> ($A|$B),"
-	i_eq "$(i_rows)" "$E"
-	i_eq "$(i_tables)" "alembic_version audit retort_log todos users"
+	expect_status 0
+	expect_match "$stderr" "^Running upgrade $B -> $C, add phone"
+	expect_match "$stderr" "^Running upgrade $B -> $D, index todos title"
+	expect_match "$stderr" "^Running upgrade $C, $D -> $E, merge phone and index"
+	expect_no_match "$stderr" "-> ($A|$B),"
+	expect_eq "$(i_rows)" "$E"
+	expect_eq "$(i_tables)" "alembic_version audit retort_log todos users"
 	i_agree "$E (head) (mergepoint)"
 
 	# and hands it back: Alembic ignores retort_log
 	run --separate-stderr i_retort downgrade $A
-	i_status 0
-	i_eq "$(i_rows)" "$A"
-	i_eq "$(i_tables)" "alembic_version retort_log todos"
+	expect_status 0
+	expect_eq "$(i_rows)" "$A"
+	expect_eq "$(i_tables)" "alembic_version retort_log todos"
 	i_agree "$A"
 	run i_alembic upgrade head
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	i_agree "$E (head) (mergepoint)"
-	i_eq "$(i_tables)" "alembic_version audit retort_log todos users"
-	i_eq "$(i_has_phone)" 1
-	i_eq "$(i_q "SELECT count(*) FROM users")" 1
-	i_eq "$(i_q "SELECT count(*) FROM audit")" 1
+	expect_eq "$(i_tables)" "alembic_version audit retort_log todos users"
+	expect_eq "$(i_has_phone)" 1
+	expect_eq "$(i_q "SELECT count(*) FROM users")" 1
+	expect_eq "$(i_q "SELECT count(*) FROM audit")" 1
 	# retort's journal holds its own steps, once each (the order of two
 	# independent branches is free), and retort reads Alembic's head
-	i_eq "$(i_q "SELECT operation || ' ' || revision FROM retort_log ORDER BY operation, revision" | tr '\n' ' ')" \
+	expect_eq "$(i_q "SELECT operation || ' ' || revision FROM retort_log ORDER BY operation, revision" | tr '\n' ' ')" \
 		"downgrade $B downgrade $C downgrade $D downgrade $E upgrade $C upgrade $D upgrade $E "
 	run --separate-stderr i_retort current --check-heads
-	i_status 0
+	expect_status 0
 }
 
 @test "retort to rev 2 from nothing, alembic to head, alembic down to rev 1, retort to head" {
 	run --separate-stderr i_retort upgrade $B
-	i_status 0
-	i_eq "$(i_tables)" "alembic_version retort_log todos users"
+	expect_status 0
+	expect_eq "$(i_tables)" "alembic_version retort_log todos users"
 	i_agree "$B (branchpoint)"
 
 	run i_alembic upgrade heads
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
-	i_eq "$(i_rows)" "$E"
+	expect_eq "$(i_rows)" "$E"
 	i_agree "$E (head) (mergepoint)"
 
 	run i_alembic downgrade $A
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	i_agree "$A"
-	i_eq "$(i_tables)" "alembic_version retort_log todos"
+	expect_eq "$(i_tables)" "alembic_version retort_log todos"
 
 	run --separate-stderr i_retort upgrade head
-	i_status 0
-	i_eq "$(printf '%s\n' "$stderr" | grep -c '^Running upgrade')" 4
+	expect_status 0
+	expect_eq "$(printf '%s\n' "$stderr" | grep -c '^Running upgrade')" 4
 	i_agree "$E (head) (mergepoint)"
-	i_eq "$(i_has_phone)" 1
-	i_eq "$(i_has_index)" 1
-	i_eq "$(i_q "SELECT count(*) FROM users")" 1
+	expect_eq "$(i_has_phone)" 1
+	expect_eq "$(i_has_index)" 1
+	expect_eq "$(i_q "SELECT count(*) FROM users")" 1
 }
 
 @test "on a branch, each tool moves one branch and the other reads both heads" {
@@ -313,15 +262,15 @@ i_version_ddl() {
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	i_agree "$C"
 	run --separate-stderr i_retort upgrade $D
-	i_status 0
-	i_eq "$(i_rows)" "$C $D"
+	expect_status 0
+	expect_eq "$(i_rows)" "$C $D"
 	i_agree "$C" "$D"
 	# down to the branch point reverts both branches, as Alembic does
 	run --separate-stderr i_retort downgrade $B
-	i_status 0
+	expect_status 0
 	i_agree "$B (branchpoint)"
-	i_eq "$(i_has_phone)" 0
-	i_eq "$(i_has_index)" 0
+	expect_eq "$(i_has_phone)" 0
+	expect_eq "$(i_has_index)" 0
 	run i_alembic upgrade head
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	i_agree "$E (head) (mergepoint)"
@@ -332,17 +281,17 @@ i_version_ddl() {
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	local by_alembic by_retort
 	by_alembic=$(i_version_ddl)
-	i_match "$by_alembic" "alembic_version_pkc"
-	i_match "$by_alembic" "32"
+	expect_match "$by_alembic" "alembic_version_pkc"
+	expect_match "$by_alembic" "32"
 	run i_alembic downgrade base
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	i_q "DROP TABLE alembic_version" >/dev/null
-	i_eq "$(i_tables)" ""
+	expect_eq "$(i_tables)" ""
 
 	run --separate-stderr i_retort upgrade $A
-	i_status 0
+	expect_status 0
 	by_retort=$(i_version_ddl)
-	i_eq "$by_retort" "$by_alembic"
+	expect_eq "$by_retort" "$by_alembic"
 	printf '%s\n' "$by_retort" | sed 's/^/# /' >&3
 	i_agree "$A"
 }

@@ -9,74 +9,27 @@
 # The database is RETORT_TEST_DB (sqlite, the default, or postgresql).  On
 # PostgreSQL each test makes its own database on the private server at
 # RETORT_TEST_PG_URL (scripts/check exports it) and drops it at the end.
-# This file uses nothing from helpers.bash but its setup() and teardown().
 
 load helpers
 
-# Keep helpers' setup and teardown (whatever they do) and run ours after.
-if declare -f setup >/dev/null; then eval "helpers_$(declare -f setup)"; else helpers_setup() { :; }; fi
-if declare -f teardown >/dev/null; then eval "helpers_$(declare -f teardown)"; else helpers_teardown() { :; }; fi
-
 setup() {
-	helpers_setup || return 1
+	retort_env || return 1
 	cd "$BATS_TEST_TMPDIR" || return 1
-	C_DB=${RETORT_TEST_DB:-sqlite}
-	C_PGDB=""
-	case $C_DB in
-	sqlite)
+	C_DB=$RETORT_TEST_DB
+	# one database for the test, dropped by helpers' db_drop_all; a SQLite
+	# path that holds from every project folder the test makes
+	if is_pg; then
+		C_URL=$(dburl t) || return 1
+	else
 		C_URL="sqlite:///$BATS_TEST_TMPDIR/t.db"
-		;;
-	postgresql)
-		[ -n "${RETORT_TEST_PG_URL:-}" ] || skip "RETORT_TEST_PG_URL is not set"
-		C_PGDB="rt_conc_$(od -An -N5 -tx1 /dev/urandom | tr -d ' \n')"
-		local base=${RETORT_TEST_PG_URL%%\?*}
-		C_URL="${base%/*}/$C_PGDB${RETORT_TEST_PG_URL#"$base"}"
-		psql -X -q -v ON_ERROR_STOP=1 -d "$RETORT_TEST_PG_URL" \
-			-c "CREATE DATABASE $C_PGDB" >/dev/null || return 1
-		;;
-	*)
-		echo "RETORT_TEST_DB must be sqlite or postgresql, not '$C_DB'" >&2
-		return 1
-		;;
-	esac
-}
-
-# Assertions (this file's own): a failure prints what was expected and what came.
-c_eq() {
-	[ "$1" = "$2" ] && return 0
-	printf 'expected: %s\n     got: %s\n' "$2" "$1" >&2
-	return 1
-}
-
-# c_status N: after `run`, the exit status is N.
-c_status() {
-	[ "$status" -eq "$1" ] && return 0
-	printf 'expected exit %s, got %s\noutput:\n%s\nstderr:\n%s\n' "$1" "$status" "$output" "${stderr:-}" >&2
-	return 1
-}
-
-# c_match TEXT ERE: a line of TEXT matches the extended regular expression.
-c_match() {
-	printf '%s\n' "$1" | grep -Eq -- "$2" && return 0
-	printf 'expected to match: %s\ngot:\n%s\n' "$2" "$1" >&2
-	return 1
-}
-
-c_no_match() {
-	printf '%s\n' "$1" | grep -Eq -- "$2" || return 0
-	printf 'expected NOT to match: %s\ngot:\n%s\n' "$2" "$1" >&2
-	return 1
+	fi
 }
 
 teardown() {
 	# a runner left behind by a failed test must not outlive it
 	local p
 	for p in ${C_PIDS:-}; do kill -9 "$p" 2>/dev/null || true; done
-	if [ -n "${C_PGDB:-}" ]; then
-		psql -X -q -d "$RETORT_TEST_PG_URL" \
-			-c "DROP DATABASE IF EXISTS $C_PGDB WITH (FORCE)" >/dev/null 2>&1 || true
-	fi
-	helpers_teardown
+	db_drop_all
 }
 
 # c_q SQL: run a query on the test database, one row a line, '|' between columns.
@@ -323,11 +276,11 @@ expect_lock_message() {
 	t0=$(date +%s.%N)
 	run --separate-stderr env -C fast C_LOCK_TIMEOUT=1s "$RETORT" upgrade head
 	t1=$(date +%s.%N)
-	c_status 1
+	expect_status 1
 	if [ "$C_DB" = sqlite ]; then
-		c_eq "$stderr" "retort: could not take the migration lock on '$BATS_TEST_TMPDIR/t.db-retort.lock' within 1 s; held by another retort run (pid $holder)"
+		expect_eq "$stderr" "retort: could not take the migration lock on '$BATS_TEST_TMPDIR/t.db-retort.lock' within 1 s; held by another retort run (pid $holder)"
 	else
-		c_match "$stderr" "^retort: could not take the migration lock within 1 s; held by pid $holder \\(user [^,]+, application retort, since [^)]+\\)\$"
+		expect_match "$stderr" "^retort: could not take the migration lock within 1 s; held by pid $holder \\(user [^,]+, application retort, since [^)]+\\)\$"
 	fi
 	waited=$(echo "$t1 - $t0" | bc)
 	[ "$(echo "$waited >= 1 && $waited < 30" | bc)" = 1 ] || { echo "the 1 s lock_timeout took $waited s"; return 1; }
@@ -335,17 +288,17 @@ expect_lock_message() {
 	# kill the holder mid-step; the next run takes over and finishes
 	kill -9 "$(cat killed.pid)"
 	rc=$(c_wait_rc killed 10)
-	c_eq "$rc" 137
+	expect_eq "$rc" 137
 	t0=$(date +%s.%N)
 	run --separate-stderr env -C fast "$RETORT" upgrade head
 	t1=$(date +%s.%N)
-	c_status 0
+	expect_status 0
 	waited=$(echo "$t1 - $t0" | bc)
 	echo "# $C_DB: the run after the killed one took $waited s" >&3
 	[ "$(echo "$waited < 30" | bc)" = 1 ] || { echo "the run after the killed one took $waited s"; return 1; }
 	# the killed step was rolled back and run once more, by the new run
-	c_match "$stderr" "^Running upgrade $(c_id 1) -> $(c_id 2), step $(c_id 2)"
-	c_no_match "$stderr" "^Running upgrade +-> $(c_id 1)"
+	expect_match "$stderr" "^Running upgrade $(c_id 1) -> $(c_id 2), step $(c_id 2)"
+	expect_no_match "$stderr" "^Running upgrade +-> $(c_id 1)"
 	c_check_applied_once 3
 }
 

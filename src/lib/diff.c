@@ -737,3 +737,17 @@ int rt_diff_render(rt_buf *out, const rt_diff *d, const char *dialect, rt_err *e
 	return rt_error(err, RETORT_EUNSUPPORTED, "autogenerate does not write SQL for %s yet",
 			dialect);
 }
+
+void rt_review_lines(rt_buf *out, const char *review)
+{
+	const char *p = review;
+	while (p && *p) {
+		size_t n = strcspn(p, ";");
+		rt_buf_puts(out, "-- review: ");
+		rt_buf_put(out, p, n);
+		rt_buf_putc(out, '\n');
+		p += n;
+		while (*p == ';' || *p == ' ')
+			p++;
+	}
+}

@@ -105,6 +105,8 @@ void rt_op_describe(rt_buf *out, const rt_op *op);
 int rt_diff_render(rt_buf *out, const rt_diff *d, const char *dialect, rt_err *err);
 
 /* The renderers behind rt_diff_render (diff_sqlite.c, diff_postgres.c). */
+/* A review note as "-- review:" lines, one per part ("a; b" is two). */
+void rt_review_lines(rt_buf *out, const char *review);
 void rt_render_sqlite(rt_buf *out, const rt_diff *d);
 void rt_render_postgres(rt_buf *out, const rt_diff *d);
 

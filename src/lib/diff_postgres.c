@@ -38,21 +38,6 @@ typedef struct render {
 	bool *cycle;               /* per fviews: dropped and created again */
 } render;
 
-/* A note as "-- review:" lines, one per part ("a; b" is two). */
-static void review_lines(render *rd, const char *review)
-{
-	const char *p = review;
-	while (p && *p) {
-		size_t n = strcspn(p, ";");
-		rt_buf_puts(rd->out, "-- review: ");
-		rt_buf_put(rd->out, p, n);
-		rt_buf_putc(rd->out, '\n');
-		p += n;
-		while (*p == ';' || *p == ' ')
-			p++;
-	}
-}
-
 /*
  * One statement, after its review note.  The format knows %s (text as it
  * is), %n (a name, quoted where PostgreSQL needs it) and %l (a string
@@ -62,7 +47,7 @@ static void emit(render *rd, const char *review, const char *fmt, ...)
 {
 	rt_buf *o = rd->out;
 	va_list ap;
-	review_lines(rd, review);
+	rt_review_lines(rd->out, review);
 	va_start(ap, fmt);
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%' || !p[1]) {
@@ -585,7 +570,7 @@ static void alter_column(render *rd, const rt_op *op)
 	const char *tn = op->table, *cn = t->name;
 	bool gen_changed = f->generated != t->generated || !same_str(f->gen_expr, t->gen_expr);
 	bool retype = strcmp(f->ntype, t->ntype) || !same_str(f->collation, t->collation);
-	review_lines(rd, op->review);
+	rt_review_lines(rd->out, op->review);
 	if (gen_changed && t->generated) {
 		/* PostgreSQL cannot change a generation expression in place */
 		rt_buf b = RT_BUF_INIT;

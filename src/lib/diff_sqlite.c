@@ -44,25 +44,10 @@ typedef struct render {
 static void stmt(render *rd, const char *review, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* A note as "-- review:" lines, one per part ("a; b" is two). */
-static void review_lines(render *rd, const char *review)
-{
-	const char *p = review;
-	while (p && *p) {
-		size_t n = strcspn(p, ";");
-		rt_buf_puts(rd->out, "-- review: ");
-		rt_buf_put(rd->out, p, n);
-		rt_buf_putc(rd->out, '\n');
-		p += n;
-		while (*p == ';' || *p == ' ')
-			p++;
-	}
-}
-
 /* One statement, after its review note. */
 static void stmt(render *rd, const char *review, const char *fmt, ...)
 {
-	review_lines(rd, review);
+	rt_review_lines(rd->out, review);
 	va_list ap;
 	va_start(ap, fmt);
 	rt_buf_vprintf(rd->out, fmt, ap);
@@ -318,7 +303,7 @@ static void rebuild_notes(render *rd, const rt_table *t)
 	for (size_t i = 0; i < rd->d->n; i++) {
 		const rt_op *op = &rd->d->ops[i];
 		if (op->ttable == t && table_op(op->kind))
-			review_lines(rd, op->review);
+			rt_review_lines(rd->out, op->review);
 	}
 }
 

@@ -300,16 +300,23 @@ static void table_options(rt_table *t, const char *s, size_t pos)
 	t->options = rt_buf_detach(&b);
 }
 
+/* Move *pos past the first "(" of s; false when there is none. */
+static bool past_open_paren(const char *s, size_t *pos)
+{
+	for (;;) {
+		rt_tok t = rt_tok_next(s, pos);
+		if (t.kind == RT_TOK_END)
+			return false;
+		if (rt_tok_is(&t, "("))
+			return true;
+	}
+}
+
 static void parse_create_table(table_text *tt, const char *s)
 {
 	size_t pos = 0;
-	for (;;) { /* up to the body's "(" */
-		rt_tok t = rt_tok_next(s, &pos);
-		if (t.kind == RT_TOK_END)
-			return;
-		if (rt_tok_is(&t, "("))
-			break;
-	}
+	if (!past_open_paren(s, &pos)) /* up to the body's "(" */
+		return;
 	size_t start = pos;
 	int depth = 1;
 	for (;;) {
@@ -476,13 +483,8 @@ static int read_table(retort *r, rt_schema *s, const char *name, const char *sql
 static void index_text(rt_index *x, const char *sql, rt_strvec *keys)
 {
 	size_t pos = 0;
-	for (;;) {
-		rt_tok t = rt_tok_next(sql, &pos);
-		if (t.kind == RT_TOK_END)
-			return;
-		if (rt_tok_is(&t, "("))
-			break;
-	}
+	if (!past_open_paren(sql, &pos))
+		return;
 	size_t start = pos;
 	int depth = 1;
 	for (;;) {

@@ -127,3 +127,45 @@ same() {
 	expect_eq "$stderr" ""
 	expect_eq "$output" "$F (contact) (head)"
 }
+
+@test "a large folder, its files looked at by several threads: an edit is seen wherever it lies" {
+	rm -f migrations/versions/*.sql
+	# 4,000 revisions in a chain (the cache's default threshold is 1,000;
+	# from 2,000 files the look at each file is split between threads, one
+	# slice each: the edits below fall in every slice of up to 4)
+	awk 'BEGIN {
+		for (i = 1; i <= 4000; i++) {
+			f = sprintf("migrations/versions/l%011d_step.sql", i)
+			parent = ""
+			if (i > 1)
+				parent = sprintf("l%011d", i - 1)
+			printf "-- step %d\n--\n-- Revision ID: l%011d\n-- Revises: %s\n", i, i, parent >f
+			printf "-- Create Date: 2026-01-01 00:00:00.000000\n\n-- migrate:upgrade\nCREATE TABLE t%d (x INTEGER);\n\n-- migrate:downgrade\nDROP TABLE t%d;\n", i, i >f
+			close(f)
+		}
+	}'
+	sleep 3
+	"$RETORT" history >/dev/null
+	[ -n "$(cache_file)" ] || { echo "no cache written" >&2; return 1; }
+	local i want got
+	if command -v strace >/dev/null; then
+		# every slice found its files unchanged: none is opened
+		ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=openat -o trace.txt "$RETORT" history >/dev/null
+		expect_eq "$(grep -c '\.sql"' trace.txt)" 0
+	fi
+	for i in 1 999 1001 1999 2001 2999 3001 4000; do
+		sed -i "1s/^-- step $i\$/-- STEP $i/" "$(printf 'migrations/versions/l%011d_step.sql' "$i")"
+	done
+	want=$(RETORT_CACHE=0 "$RETORT" history)
+	if command -v strace >/dev/null; then
+		# exactly the edited files are read again
+		ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=openat -o trace.txt "$RETORT" history >/dev/null
+		expect_eq "$(grep -c '\.sql"' trace.txt)" 8
+	fi
+	got=$("$RETORT" history)
+	expect_eq "$got" "$want"
+	for i in 1 999 1001 1999 2001 2999 3001 4000; do
+		expect_match "$got" ", STEP $i\$"
+	done
+	expect_eq "$(printf '%s\n' "$got" | wc -l)" 4000
+}

@@ -642,6 +642,8 @@ int rt_revfile_unpack(rt_revfile *rf, const char *path, const char *data, size_t
 	for (int i = P_ID; i <= P_DOWN; i++)
 		if (!unpack_str(strs, slen, head[i]))
 			return -1;
+	if (!rt_revid_valid(strs + head[P_ID], NULL))
+		return -1;
 	uint32_t *offs = rt_xcalloc(nitems ? nitems : 1, sizeof(uint32_t));
 	memcpy(offs, items, nitems * 4);
 	for (size_t i = 0; i < nitems; i++)

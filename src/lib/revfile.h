@@ -72,7 +72,8 @@ void rt_revfile_free(rt_revfile *rf);
 /*
  * The cache's form of a parsed file (everything but its path), appended to
  * out; and back, with the path given: -1 when the bytes do not hold a
- * well-formed packed file (the cache is then ignored).
+ * well-formed packed file (every offset inside, every string ended, a
+ * valid id, no empty list item; the cache is then ignored).
  */
 void rt_revfile_pack(const rt_revfile *rf, rt_buf *out);
 int rt_revfile_unpack(rt_revfile *rf, const char *path, const char *data, size_t len);

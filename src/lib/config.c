@@ -490,11 +490,6 @@ static int parse_slug_length(loader *ld)
 	return 0;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? rt_xstrdup(s) : NULL;
-}
-
 /* Alembic's path_separator, else its legacy splitting. */
 static const char *version_separators(const rt_config *cfg)
 {
@@ -544,12 +539,12 @@ static int set_keys(loader *ld)
 
 	set_paths(cfg);
 	cfg->file_template = rt_xstrdup(ft ? ft : "%(rev)s_%(slug)s");
-	cfg->timezone = dup_or_null(value_of(cfg, "timezone"));
+	cfg->timezone = rt_xstrdup_or_null(value_of(cfg, "timezone"));
 	cfg->file_template_line = ft ? line_of(ld, "file_template") : 0;
 	cfg->timezone_line = cfg->timezone ? line_of(ld, "timezone") : 0;
 	cfg->version_table = rt_xstrdup(vt ? vt : "alembic_version");
-	cfg->version_table_schema = dup_or_null(value_of(cfg, "version_table_schema"));
-	cfg->dev_url = dup_or_null(value_of(cfg, "dev_url"));
+	cfg->version_table_schema = rt_xstrdup_or_null(value_of(cfg, "version_table_schema"));
+	cfg->dev_url = rt_xstrdup_or_null(value_of(cfg, "dev_url"));
 	if ((rc = parse_slug_length(ld)) < 0 ||
 	    (rc = parse_bool(ld, "transaction_per_migration", true,
 			     &cfg->transaction_per_migration)) < 0 ||

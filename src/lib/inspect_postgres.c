@@ -26,18 +26,6 @@
 /* Lists inside a cell are joined with chr(31), which no name holds. */
 #define SEP '\x1f'
 
-static char *dup_or_null(const char *s)
-{
-	return s ? rt_xstrdup(s) : NULL;
-}
-
-static char *normalised(const char *expr)
-{
-	rt_buf b = RT_BUF_INIT;
-	rt_expr_normalise(&b, expr);
-	return rt_buf_detach(&b);
-}
-
 static void split_list(rt_strvec *out, const char *s)
 {
 	while (s && *s) {
@@ -190,7 +178,7 @@ static int read_tables(retort *r, rt_schema *s, const char *schema)
 	int rc = scoped(r, &rs, schema, tables_sql);
 	for (size_t i = 0; !rc && i < rs.nrows; i++) {
 		rt_table *t = rt_schema_add_table(s, rt_rows_cell(&rs, i, 0));
-		t->comment = dup_or_null(rt_rows_cell(&rs, i, 1));
+		t->comment = rt_xstrdup_or_null(rt_rows_cell(&rs, i, 1));
 	}
 	rt_rows_free(&rs);
 	return rc;
@@ -213,19 +201,19 @@ static void read_column(rt_table *t, const rt_rows *rs, size_t i)
 	c->type = rt_xstrdup(rt_rows_cell(rs, i, 2));
 	c->ntype = type_norm(c->type);
 	c->notnull = !strcmp(rt_rows_cell(rs, i, 3), "t");
-	c->collation = dup_or_null(rt_rows_cell(rs, i, 7));
-	c->comment = dup_or_null(rt_rows_cell(rs, i, 8));
+	c->collation = rt_xstrdup_or_null(rt_rows_cell(rs, i, 7));
+	c->comment = rt_xstrdup_or_null(rt_rows_cell(rs, i, 8));
 	if (gen && *gen) {
 		c->generated = 2; /* PostgreSQL's are stored */
-		c->gen_expr = dup_or_null(dflt);
+		c->gen_expr = rt_xstrdup_or_null(dflt);
 	} else if (seq) {
 		/* serial: the default names its own sequence, compared as "serial" */
 		c->autoinc = true;
 		c->seq = rt_xstrdup(seq);
-		c->dflt = dup_or_null(dflt);
+		c->dflt = rt_xstrdup_or_null(dflt);
 	} else if (dflt) {
 		c->dflt = rt_xstrdup(dflt);
-		c->ndflt = normalised(dflt);
+		c->ndflt = rt_expr_normalised(dflt);
 	}
 	if (ident && *ident) {
 		c->autoinc = true;
@@ -282,7 +270,7 @@ static void read_constraint(rt_table *t, const rt_rows *rs, size_t i)
 	case 'c':
 		k = rt_constraint_add(&t->checks, &t->nchecks);
 		k->expr = rt_xstrdup(expr ? expr : "");
-		k->nexpr = normalised(k->expr);
+		k->nexpr = rt_expr_normalised(k->expr);
 		break;
 	default:
 		k = rt_constraint_add(&t->fks, &t->nfks);
@@ -327,7 +315,7 @@ static int read_indexes(retort *r, rt_schema *s, const char *schema)
 		const char *where = rt_rows_cell(&rs, i, 4), *extra = rt_rows_cell(&rs, i, 6);
 		x->unique = !strcmp(rt_rows_cell(&rs, i, 2), "t");
 		x->sql = rt_xstrdup(rt_rows_cell(&rs, i, 3));
-		x->where = where ? normalised(where) : NULL;
+		x->where = where ? rt_expr_normalised(where) : NULL;
 		x->extra = extra && *extra ? rt_xstrdup(extra) : NULL;
 		split_list(&x->keys, rt_rows_cell(&rs, i, 5));
 	}
@@ -352,9 +340,9 @@ static int read_views(retort *r, rt_schema *s, const char *schema)
 		put_quoted_name(&sql, o->name);
 		rt_buf_puts(&sql, " AS\n");
 		rt_buf_puts(&sql, body.ptr + strspn(body.ptr, " \n"));
-		o->def = normalised(body.ptr);
+		o->def = rt_expr_normalised(body.ptr);
 		o->sql = rt_buf_detach(&sql);
-		o->comment = dup_or_null(rt_rows_cell(&rs, i, 2));
+		o->comment = rt_xstrdup_or_null(rt_rows_cell(&rs, i, 2));
 		rt_buf_free(&body);
 	}
 	rt_rows_free(&rs);

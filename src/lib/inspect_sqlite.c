@@ -73,18 +73,6 @@ static int rows_for(retort *r, rt_rows *out, const char *before, const char *nam
 	return rc;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? rt_xstrdup(s) : NULL;
-}
-
-static char *normalised(const char *expr)
-{
-	rt_buf b = RT_BUF_INIT;
-	rt_expr_normalise(&b, expr);
-	return rt_buf_detach(&b);
-}
-
 /* --- The CREATE TABLE text -------------------------------------------------------- */
 
 /*
@@ -169,16 +157,16 @@ static void add_fk_text(table_text *tt, const char *col, const char *s, size_t p
 	fk_text *f = &tt->fks[tt->nfks++];
 	f->col = rt_xstrdup(col);
 	f->ref_table = rt_tok_ident(&t);
-	f->name = dup_or_null(name);
+	f->name = rt_xstrdup_or_null(name);
 	f->deferrable = deferrable_of(s, pos, end);
 }
 
 static void add_check(rt_table *t, const char *expr, const char *name)
 {
 	rt_constraint *k = rt_constraint_add(&t->checks, &t->nchecks);
-	k->name = dup_or_null(name);
+	k->name = rt_xstrdup_or_null(name);
 	k->expr = rt_xstrdup(expr);
-	k->nexpr = normalised(expr);
+	k->nexpr = rt_expr_normalised(expr);
 }
 
 /* The constraints of a column definition, after its name and type. */
@@ -362,8 +350,8 @@ static int read_columns(retort *r, rt_table *t)
 		c->type = rt_xstrdup(type ? type : "");
 		c->ntype = type_norm(c->type);
 		c->notnull = atoi(rt_rows_cell(&rs, i, 2)) != 0;
-		c->dflt = dup_or_null(dflt);
-		c->ndflt = dflt ? normalised(dflt) : NULL;
+		c->dflt = rt_xstrdup_or_null(dflt);
+		c->ndflt = dflt ? rt_expr_normalised(dflt) : NULL;
 		c->pk = atoi(rt_rows_cell(&rs, i, 4));
 		int hidden = atoi(rt_rows_cell(&rs, i, 5));
 		c->generated = hidden == 2 ? 1 : hidden == 3 ? 2 : 0;
@@ -408,7 +396,7 @@ static void fk_details(rt_constraint *k, const table_text *tt)
 			continue;
 		free(k->deferrable);
 		k->deferrable = rt_xstrdup(f->deferrable);
-		k->name = dup_or_null(f->name);
+		k->name = rt_xstrdup_or_null(f->name);
 		return;
 	}
 }
@@ -505,7 +493,7 @@ static void index_text(rt_index *x, const char *sql, rt_strvec *keys)
 	}
 	rt_tok w = rt_tok_next(sql, &pos);
 	if (rt_tok_is(&w, "WHERE"))
-		x->where = normalised(sql + pos);
+		x->where = rt_expr_normalised(sql + pos);
 }
 
 /* An expression key's text without its trailing COLLATE and ASC/DESC. */
@@ -527,7 +515,7 @@ static char *key_expr(const char *key)
 		}
 	}
 	char *e = rt_xstrndup(key, cut);
-	char *n = normalised(e);
+	char *n = rt_expr_normalised(e);
 	free(e);
 	return n;
 }
@@ -574,9 +562,9 @@ done:
 static void read_object(rt_objvec *ov, const char *name, const char *table, const char *sql)
 {
 	rt_object *o = rt_objvec_add(ov, name);
-	o->table = dup_or_null(table);
+	o->table = rt_xstrdup_or_null(table);
 	o->sql = rt_xstrdup(sql ? sql : "");
-	o->def = normalised(o->sql);
+	o->def = rt_expr_normalised(o->sql);
 }
 
 int rt_inspect_sqlite(retort *r, rt_schema *out)

@@ -444,6 +444,15 @@ static bool wrapped(const char *s, size_t len)
 	}
 }
 
+char *rt_expr_normalised(const char *expr)
+{
+	if (!expr)
+		return NULL;
+	rt_buf b = RT_BUF_INIT;
+	rt_expr_normalise(&b, expr);
+	return rt_buf_detach(&b);
+}
+
 void rt_expr_normalise(rt_buf *out, const char *expr)
 {
 	rt_buf b = RT_BUF_INIT;

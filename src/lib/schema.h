@@ -155,6 +155,8 @@ char *rt_tok_ident(const rt_tok *tok);
  * case, strings kept, and parentheses around the whole removed.
  */
 void rt_expr_normalise(rt_buf *out, const char *expr);
+/* The same, as a string of its own (NULL for NULL). */
+char *rt_expr_normalised(const char *expr);
 /* Normalise a column type for dialect ("sqlite", "postgresql"). */
 void rt_type_normalise(rt_buf *out, const char *dialect, const char *type);
 /* Whether expr uses the identifier name (a whole token, case-insensitive). */

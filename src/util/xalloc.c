@@ -56,6 +56,11 @@ char *rt_xstrdup(const char *s)
 	return rt_xstrndup(s, strlen(s));
 }
 
+char *rt_xstrdup_or_null(const char *s)
+{
+	return s ? rt_xstrdup(s) : NULL;
+}
+
 char *rt_xstrndup(const char *s, size_t n)
 {
 	char *d = rt_xmalloc(n + 1);

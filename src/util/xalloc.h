@@ -16,6 +16,8 @@ void *rt_xmalloc(size_t n);
 void *rt_xcalloc(size_t n, size_t size);
 void *rt_xrealloc(void *p, size_t n);
 char *rt_xstrdup(const char *s);
+/* rt_xstrdup, or NULL for NULL. */
+char *rt_xstrdup_or_null(const char *s);
 char *rt_xstrndup(const char *s, size_t n);
 /* n elements of size each, checked for overflow. */
 void *rt_xreallocarray(void *p, size_t n, size_t size);

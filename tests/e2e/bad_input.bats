@@ -16,26 +16,13 @@ base_project() {
 
 # check_case NAME: every reading and writing command refuses the case.
 check_case() {
-	local name=$1 dir=$CASES/$1 re cmd out err rc
+	local name=$1 dir=$CASES/$1 re cmd
 	re=$(cat "$dir/expect")
 	cp "$dir"/versions/*.sql migrations/versions/
+	FILES_BEFORE=$(files_now)
 	for cmd in "upgrade head" "downgrade base" "history" "heads" "current" "stamp heads" "upgrade head --sql"; do
 		# shellcheck disable=SC2086
-		out=$(retort $cmd 2>err.txt) && rc=0 || rc=$?
-		err=$(cat err.txt)
-		if [ "$rc" -ne 2 ]; then
-			echo "$name: 'retort $cmd' exited $rc, not 2 (stderr: $err)"
-			continue
-		fi
-		if [ "$(printf '%s\n' "$err" | grep -c .)" -ne 1 ] || [[ "$err" != "retort: "* ]]; then
-			echo "$name: 'retort $cmd' stderr is not one 'retort: ' line: $err"
-		elif ! printf '%s\n' "$err" | grep -Eq -- "$re"; then
-			echo "$name: 'retort $cmd' stderr does not match /$re/: $err"
-		fi
-		if [ "$(dbsum)" != "$BEFORE" ]; then
-			echo "$name: 'retort $cmd' changed the database"
-			BEFORE=$(dbsum)
-		fi
+		refused "$name: 'retort $cmd'" "$re" retort $cmd
 	done
 }
 

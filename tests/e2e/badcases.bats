@@ -22,45 +22,7 @@ base_project() {
 	export TEST_URL
 	cp retort.ini good.ini
 	BEFORE=$(dbsum)
-	FILES_BEFORE=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' | LC_ALL=C sort)
-}
-
-# refused LABEL EXPECT CMD...: run CMD (words: leading KEY=VALUE set the
-# environment; "retort" is the binary); print what is wrong, nothing if the
-# case is refused as it must be.
-refused() {
-	local label=$1 re=$2 rc err files
-	shift 2
-	local -a envs=() argv=()
-	while [ $# -gt 0 ] && [[ "$1" == [A-Za-z_]*=* ]] && [ ${#argv[@]} -eq 0 ]; do
-		envs+=("$1")
-		shift
-	done
-	for w in "$@"; do
-		if [ "$w" = retort ] && [ ${#argv[@]} -eq 0 ]; then argv+=("$RETORT"); else argv+=("$w"); fi
-	done
-	env "${envs[@]}" "${argv[@]}" >out.txt 2>err.txt </dev/null && rc=0 || rc=$?
-	err=$(cat err.txt)
-	if [ "$rc" -ge 128 ]; then
-		echo "$label: CRASHED with signal $((rc - 128)): $err"
-	elif [ "$rc" -ne 2 ]; then
-		echo "$label: exit $rc, not 2: $err"
-	elif printf '%s\n' "$err" | grep -Eq 'Sanitizer|runtime error|LeakSanitizer'; then
-		echo "$label: sanitizer report: $err"
-	elif [ "$(printf '%s\n' "$err" | grep -c .)" -ne 1 ] || [[ "$err" != "retort: "* ]]; then
-		echo "$label: stderr is not one 'retort: ' line: $err"
-	elif ! printf '%s\n' "$err" | grep -Eq -- "$re"; then
-		echo "$label: stderr does not match /$re/: $err"
-	fi
-	if [ "$(dbsum)" != "$BEFORE" ]; then
-		echo "$label: the database changed"
-		BEFORE=$(dbsum)
-	fi
-	files=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' -e '^./out.txt$' | LC_ALL=C sort)
-	if [ "$files" != "$FILES_BEFORE" ]; then
-		echo "$label: files changed: $(diff <(printf '%s\n' "$FILES_BEFORE") <(printf '%s\n' "$files") | grep '^[<>]' | tr '\n' ' ')"
-	fi
-	rm -f out.txt
+	FILES_BEFORE=$(files_now)
 }
 
 # folder_case NAME: a revision-file folder, under the commands that read them.
@@ -68,7 +30,7 @@ folder_case() {
 	local dir=$CASES/$1 re cmd
 	re=$(cat "$dir/expect")
 	cp "$dir"/versions/*.sql migrations/versions/
-	FILES_BEFORE=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' | LC_ALL=C sort)
+	FILES_BEFORE=$(files_now)
 	for cmd in "upgrade head" "downgrade base" "history" "current" "upgrade head --sql"; do
 		# shellcheck disable=SC2086
 		refused "$1: retort $cmd" "$re" retort $cmd
@@ -91,10 +53,10 @@ tsv_case() {
 		;;
 	dotenv)
 		printf '%b' "$input" >.env
-		FILES_BEFORE=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' | LC_ALL=C sort)
+		FILES_BEFORE=$(files_now)
 		refused "$name" "$re" "${words[@]}"
 		rm -f .env
-		FILES_BEFORE=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' | LC_ALL=C sort)
+		FILES_BEFORE=$(files_now)
 		;;
 	url)
 		refused "$name (--url)" "^retort: --url: .*$re" "${words[@]}"
@@ -172,7 +134,7 @@ GENERATED=5
 		printf 'SELECT 2;\n'
 	} >"$f"
 	[ "$(stat -c %s "$f")" -gt 104857600 ]
-	FILES_BEFORE=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' | LC_ALL=C sort)
+	FILES_BEFORE=$(files_now)
 	local t0=$SECONDS
 	failures=$(refused huge "b_huge\\.sql:[0-9]+: missing '-- migrate:downgrade' marker" retort upgrade head)
 	failures+=$(refused "huge history" "b_huge\\.sql:[0-9]+: missing '-- migrate:downgrade' marker" retort history)
@@ -189,7 +151,7 @@ GENERATED=5
 		head -c 1048576 /dev/zero | tr '\0' 'a'
 		printf '\n-- Revises: %s\n\n-- migrate:upgrade\n\n-- migrate:downgrade\n' "$F"
 	} >migrations/versions/b_longline.sql
-	FILES_BEFORE=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' | LC_ALL=C sort)
+	FILES_BEFORE=$(files_now)
 	local failures
 	failures=$(refused "1 MB id" "b_longline\\.sql:3: revision id 'a+\\.\\.\\.' is longer than 32 characters" retort upgrade head)
 	[ -z "$failures" ] || { printf '%s\n' "$failures" >&2; return 1; }
@@ -205,7 +167,7 @@ GENERATED=5
 		printf '%s\n\n-- migrate:upgrade\n\n-- migrate:downgrade\n' "$F"
 	} >migrations/versions/b_parents.sql
 	[ "$(stat -c %s migrations/versions/b_parents.sql)" -gt 1000000 ]
-	FILES_BEFORE=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' | LC_ALL=C sort)
+	FILES_BEFORE=$(files_now)
 	local failures
 	failures=$(refused "1 MB revises" "b_parents\\.sql:4: unknown revision 'dead00000001' in 'Revises'" retort upgrade head)
 	[ -z "$failures" ] || { printf '%s\n' "$failures" >&2; return 1; }
@@ -219,7 +181,7 @@ GENERATED=5
 		head -c 1048576 /dev/zero | tr '\0' 'x'
 		printf '\n'
 	} >retort.ini
-	FILES_BEFORE=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' | LC_ALL=C sort)
+	FILES_BEFORE=$(files_now)
 	local failures
 	failures=$(refused "1 MB config line" "retort\\.ini:4: expected 'key = value'" retort current)
 	[ -z "$failures" ] || { printf '%s\n' "$failures" >&2; return 1; }
@@ -236,7 +198,7 @@ GENERATED=5
 	done
 	# the 7777th revises an id nobody has
 	sed -i 's/^-- Revises: .*/-- Revises: ffff00000000/' "$dir/c00000007777.sql"
-	FILES_BEFORE=$(find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' | LC_ALL=C sort)
+	FILES_BEFORE=$(files_now)
 	local failures
 	failures=$(refused "10000 files" "c00000007777\\.sql:4: unknown revision 'ffff00000000'" retort upgrade head)
 	[ -z "$failures" ] || { printf '%s\n' "$failures" >&2; return 1; }

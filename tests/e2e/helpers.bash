@@ -469,6 +469,52 @@ one_error() {
 	fi
 }
 
+# files_now: the files below this folder (but out/ and the refused's own
+# err.txt and out.txt), sorted, one a line.
+files_now() {
+	find . -path ./out -prune -o -type f -print | grep -v -e '^./err.txt$' -e '^./out.txt$' | LC_ALL=C sort
+}
+
+# refused LABEL EXPECT CMD...: run CMD (words: leading KEY=VALUE set the
+# environment; "retort" is the binary); print what is wrong, nothing if the
+# case is refused as it must be: exit 2, one "retort: " line on stderr that
+# matches the ERE EXPECT, no crash or sanitizer report, the database's dbsum
+# still $BEFORE and the folder's files still $FILES_BEFORE (see files_now).
+refused() {
+	local label=$1 re=$2 rc err files
+	shift 2
+	local -a envs=() argv=()
+	while [ $# -gt 0 ] && [[ "$1" == [A-Za-z_]*=* ]] && [ ${#argv[@]} -eq 0 ]; do
+		envs+=("$1")
+		shift
+	done
+	for w in "$@"; do
+		if [ "$w" = retort ] && [ ${#argv[@]} -eq 0 ]; then argv+=("$RETORT"); else argv+=("$w"); fi
+	done
+	env "${envs[@]}" "${argv[@]}" >out.txt 2>err.txt </dev/null && rc=0 || rc=$?
+	err=$(cat err.txt)
+	if [ "$rc" -ge 128 ]; then
+		echo "$label: CRASHED with signal $((rc - 128)): $err"
+	elif [ "$rc" -ne 2 ]; then
+		echo "$label: exit $rc, not 2: $err"
+	elif printf '%s\n' "$err" | grep -Eq 'Sanitizer|runtime error|LeakSanitizer'; then
+		echo "$label: sanitizer report: $err"
+	elif [ "$(printf '%s\n' "$err" | grep -c .)" -ne 1 ] || [[ "$err" != "retort: "* ]]; then
+		echo "$label: stderr is not one 'retort: ' line: $err"
+	elif ! printf '%s\n' "$err" | grep -Eq -- "$re"; then
+		echo "$label: stderr does not match /$re/: $err"
+	fi
+	if [ "$(dbsum)" != "$BEFORE" ]; then
+		echo "$label: the database changed"
+		BEFORE=$(dbsum)
+	fi
+	files=$(files_now)
+	if [ "$files" != "$FILES_BEFORE" ]; then
+		echo "$label: files changed: $(diff <(printf '%s\n' "$FILES_BEFORE") <(printf '%s\n' "$files") | grep '^[<>]' | tr '\n' ' ')"
+	fi
+	rm -f out.txt
+}
+
 # not CMD...: succeeds when CMD fails (a bare `! cmd` never fails a bats test).
 not() {
 	if "$@"; then

@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define RETORT_DRIVER_VERSION 1
+#define RETORT_DRIVER_VERSION 2
 
 /* What a failed call tells about the failure. */
 typedef struct retort_dberror {
@@ -43,6 +43,18 @@ typedef struct retort_conninfo {
 	size_t n_query;
 	double busy_timeout;  /* seconds to wait on a locked database */
 } retort_conninfo;
+
+/*
+ * Where a run's version table is, as the database itself names it (not as
+ * the URL or the config spell it): the run lock's key is made of this, so
+ * two runners that reach one database by different names share one lock.
+ */
+typedef struct retort_target {
+	char database[256];  /* PostgreSQL: current_database(); SQLite: the
+	                        file's "device:inode", "" in memory */
+	char schema[256];    /* the schema the version table is (or would be
+	                        created) in; "" where the database has none */
+} retort_target;
 
 typedef struct retort_conn {
 	const struct retort_driver *driver;
@@ -83,6 +95,19 @@ typedef struct retort_driver {
 	 */
 	int (*lock)(retort_conn *c, const char *key, double timeout, retort_dberror *err);
 	int (*unlock)(retort_conn *c, const char *key, retort_dberror *err);
+	/*
+	 * Where table lives: schema as configured (NULL: wherever an unqualified
+	 * name resolves now, or would be created).
+	 */
+	int (*locate)(retort_conn *c, const char *schema, const char *table,
+		      retort_target *out, retort_dberror *err);
+	/*
+	 * After a section ran outside a transaction: fail, with a message that
+	 * says how to recover, if it left something unusable behind that
+	 * would otherwise be recorded as done (PostgreSQL: an INVALID index
+	 * on a table the section names).  NULL: nothing to check.
+	 */
+	int (*check_outside)(retort_conn *c, const char *sql, retort_dberror *err);
 } retort_driver;
 
 #ifdef __cplusplus

@@ -70,8 +70,7 @@ void retort_free(retort *r)
 {
 	if (!r)
 		return;
-	if (r->conn)
-		r->conn->driver->close(r->conn);
+	rt_db_close(r, r->conn);
 	if (r->state_ok)
 		rt_state_free(&r->state);
 	free_files(r);
@@ -188,7 +187,7 @@ static int connect_once(retort *r, bool *retry)
 		.busy_timeout = r->cfg.lock_timeout,
 	};
 	retort_dberror e = { .offset = -1 };
-	int rc = r->dialect->driver->connect(&r->conn, &ci, &e);
+	int rc = rt_db_connect(r, r->dialect->driver, &r->conn, &ci, &e);
 	if (!rc)
 		return 0;
 	r->conn = NULL;

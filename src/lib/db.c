@@ -193,3 +193,91 @@ int rt_db_table_exists(retort *r, const char *schema, const char *table, int *ex
 		return injected(r, NULL);
 	return finish(r, r->conn->driver->table_exists(r->conn, schema, table, exists, &e), &e);
 }
+
+/*
+ * The calls below take the driver or connection they act on, since a
+ * scratch connection (model.c) is not r->conn; they are counted and can
+ * be made to fail like the others.
+ */
+int rt_db_connect(retort *r, const retort_driver *d, retort_conn **out,
+		  const retort_conninfo *ci, retort_dberror *e)
+{
+	*out = NULL;
+	memset(e, 0, sizeof(*e));
+	e->offset = -1;
+	if (fault_here()) {
+		snprintf(e->message, sizeof(e->message), "injected fault");
+		return RETORT_ECONNECT;
+	}
+	int rc = d->connect(out, ci, e);
+	if (rc)
+		*out = NULL;
+	return rc;
+}
+
+/* Not counted: closing cannot fail, so there is no fault to inject. */
+void rt_db_close(retort *r, retort_conn *c)
+{
+	if (c)
+		c->driver->close(c);
+}
+
+int rt_db_split(retort *r, const char *sql, int (*fn)(void *data, size_t off, size_t len),
+		void *data, retort_dberror *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->offset = -1;
+	if (fault_here()) {
+		snprintf(e->message, sizeof(e->message), "injected fault");
+		return RETORT_EDB;
+	}
+	return r->dialect->driver->split(sql, fn, data, e);
+}
+
+int rt_db_lock(retort *r, const char *key, double timeout)
+{
+	retort_dberror e = { .offset = -1 };
+	if (fault_here())
+		return injected(r, NULL);
+	int rc = r->conn->driver->lock(r->conn, key, timeout, &e);
+	if (rc)
+		return rt_error(&r->err, RETORT_ELOCK, "%s", e.message);
+	return 0;
+}
+
+int rt_db_unlock(retort *r, const char *key)
+{
+	retort_dberror e = { .offset = -1 };
+	if (fault_here())
+		return injected(r, NULL);
+	return finish(r, r->conn->driver->unlock(r->conn, key, &e), &e);
+}
+
+int rt_db_locate(retort *r, const char *schema, const char *table, retort_target *out)
+{
+	retort_dberror e = { .offset = -1 };
+	memset(out, 0, sizeof(*out));
+	if (fault_here())
+		return injected(r, NULL);
+	return finish(r, r->conn->driver->locate(r->conn, schema, table, out, &e), &e);
+}
+
+int rt_db_check_outside(retort *r, const char *sql)
+{
+	retort_dberror e = { .offset = -1 };
+	if (!r->conn->driver->check_outside)
+		return 0;
+	if (fault_here())
+		return injected(r, NULL);
+	return finish(r, r->conn->driver->check_outside(r->conn, sql, &e), &e);
+}
+
+int rt_db_query_e(retort *r, const char *sql, retort_row_fn fn, void *data,
+		  retort_dberror *dbe)
+{
+	if (fault_here())
+		return injected(r, dbe);
+	memset(dbe, 0, sizeof(*dbe));
+	dbe->offset = -1;
+	return finish(r, r->conn->driver->query(r->conn, sql, fn, data, dbe), dbe);
+}

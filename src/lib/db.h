@@ -31,6 +31,26 @@ int rt_db_begin(retort *r);
 int rt_db_commit(retort *r);
 int rt_db_rollback(retort *r);
 int rt_db_table_exists(retort *r, const char *schema, const char *table, int *exists);
+/* rt_db_query, with the raw error (which statement of a script failed). */
+int rt_db_query_e(retort *r, const char *sql, retort_row_fn fn, void *data,
+		  retort_dberror *dbe);
+/* The run lock (r->err says who holds it, on a timeout). */
+int rt_db_lock(retort *r, const char *key, double timeout);
+int rt_db_unlock(retort *r, const char *key);
+/* Where the version table is, as the database names it (driver.h). */
+int rt_db_locate(retort *r, const char *schema, const char *table, retort_target *out);
+/* What a section run outside a transaction left behind (driver.h). */
+int rt_db_check_outside(retort *r, const char *sql);
+/*
+ * Connecting, closing and splitting, on the connection or driver given:
+ * e gets the raw error; r->err is left to the caller, which says what it
+ * was connecting to.
+ */
+int rt_db_connect(retort *r, const retort_driver *d, retort_conn **out,
+		  const retort_conninfo *ci, retort_dberror *e);
+void rt_db_close(retort *r, retort_conn *c);
+int rt_db_split(retort *r, const char *sql, int (*fn)(void *data, size_t off, size_t len),
+		void *data, retort_dberror *e);
 
 /* The database message of e as one line: "msg (SQLSTATE x); DETAIL: d; HINT: h". */
 void rt_db_describe(rt_buf *out, const retort_dberror *e);

@@ -4,8 +4,8 @@
  */
 #include "db.h"
 #include "dialect.h"
-#ifdef RETORT_WITH_POSTGRES
 #include "drivers/postgres.h"
+#ifdef RETORT_WITH_POSTGRES
 #define PG_DRIVER (&rt_postgres_driver)
 #else
 #define PG_DRIVER NULL
@@ -58,6 +58,17 @@ static const rt_dialect sqlite_dialect = {
 	.time_type = "VARCHAR(40)",
 };
 
+/* pg_locks' view of the advisory lock drivers/postgres.c takes for key. */
+static void pg_lock_held_sql(rt_buf *b, const char *key)
+{
+	uint64_t h = (uint64_t)rt_pg_lock_key(key);
+	rt_buf_printf(b,
+		      "SELECT 'retort:lock', count(*) FROM pg_catalog.pg_locks"
+		      " WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()"
+		      " AND granted AND objsubid = 1 AND classid = %u AND objid = %u",
+		      (unsigned)(h >> 32), (unsigned)(h & 0xffffffffu));
+}
+
 /* Without the PostgreSQL driver the dialect still serves offline --sql output. */
 static const rt_dialect postgresql_dialect = {
 	.name = "postgresql",
@@ -75,6 +86,8 @@ static const rt_dialect postgresql_dialect = {
 	/* statement_timestamp(): when the current message arrived */
 	.elapsed_ms_sql = "CAST(round(1000 * extract(epoch FROM clock_timestamp() - "
 			  "statement_timestamp())) AS INTEGER)",
+	.lock_table_mode = " IN EXCLUSIVE MODE",
+	.lock_held_sql = pg_lock_held_sql,
 };
 
 static const rt_dialect mysql_dialect = {

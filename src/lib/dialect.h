@@ -39,6 +39,20 @@ typedef struct rt_dialect {
 	 */
 	bool batch_steps;
 	const char *elapsed_ms_sql;
+	/*
+	 * A step's re-read of the version table must wait for another
+	 * runner's uncommitted change to it: this statement ("LOCK TABLE ",
+	 * the table's name, then this), on the version table, runs first in
+	 * the step's transaction.  NULL where beginning the transaction
+	 * already takes the write lock (SQLite).
+	 */
+	const char *lock_table_mode;
+	/*
+	 * A query whose one row is ('retort:lock', N), N > 0 while this session
+	 * still holds the run lock named key.  NULL where SQL cannot release
+	 * the run lock (SQLite's is a lock file).
+	 */
+	void (*lock_held_sql)(rt_buf *b, const char *key);
 } rt_dialect;
 
 const rt_dialect *rt_dialect_for(rt_scheme scheme);

@@ -138,7 +138,7 @@ static int connect_to(retort *r, const rt_url *u, const char *database, const ch
 		ci.n_query = u->query_keys.len;
 	}
 	retort_dberror e = { .offset = -1 };
-	if (!r->dialect->driver->connect(out, &ci, &e))
+	if (!rt_db_connect(r, r->dialect->driver, out, &ci, &e))
 		return 0;
 	rt_buf msg = RT_BUF_INIT;
 	rt_db_describe(&msg, &e);
@@ -269,7 +269,7 @@ static int scratch_close(retort *r, scratch *sc, int rc)
 	if (sc->txn && sc->conn)
 		exec_on(r, sc->conn, "ROLLBACK", NULL);
 	if (sc->own)
-		sc->conn->driver->close(sc->conn);
+		rt_db_close(r, sc->conn);
 	if (sc->dbname && r->conn) {
 		rt_buf sql = RT_BUF_INIT;
 		/* WITH (FORCE), PostgreSQL 13+: the closed session may not be gone yet */

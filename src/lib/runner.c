@@ -35,6 +35,7 @@ static int run_init(run *u, retort *r, const retort_run_options *o, const char *
 	u->t0 = rt_now();
 	rt_buf_init(&u->table);
 	rt_buf_init(&u->logtable);
+	rt_buf_init(&u->lockkey);
 	rt_err_clear(&r->err);
 	int rc = need_graph ? rt_project_graph(r) : 0;
 	if (!rc)
@@ -51,6 +52,7 @@ static void run_free(run *u)
 {
 	rt_buf_free(&u->table);
 	rt_buf_free(&u->logtable);
+	rt_buf_free(&u->lockkey);
 	free(u->applied_by);
 	rt_strvec_free(&u->expect);
 	rt_targets_free(&u->targets);
@@ -83,17 +85,28 @@ static bool blank_sql(const char *s)
 	}
 }
 
-/* Rewrite r->err as "<path>:<line>: <database message>". */
-static int statement_failed(run *u, const rt_step *s, const rt_section *sec, long offset)
+/* The line of offset in a section's text. */
+static unsigned section_line(const rt_section *sec, long offset)
 {
 	unsigned line = sec->line;
 	size_t len = strlen(sec->sql);
 	for (long i = 0; offset > 0 && i < offset && (size_t)i < len; i++)
 		if (sec->sql[i] == '\n')
 			line++;
+	return line;
+}
+
+static const char *step_path(run *u, const rt_step *s)
+{
+	return u->r->graph.nodes[s->node].rf->path;
+}
+
+/* Rewrite r->err as "<path>:<line>: <database message>". */
+static int statement_failed(run *u, const rt_step *s, const rt_section *sec, long offset)
+{
 	rt_err db = u->r->err;
-	return rt_error(&u->r->err, RETORT_EDB, "%s:%u: %s", u->r->graph.nodes[s->node].rf->path,
-			line, db.msg);
+	return rt_error(&u->r->err, RETORT_EDB, "%s:%u: %s", step_path(u, s),
+			section_line(sec, offset), db.msg);
 }
 
 typedef struct split_ctx {
@@ -133,13 +146,13 @@ static int exec_section(run *u, const rt_step *s, const rt_section *sec)
 	const retort_driver *drv = u->r->conn->driver;
 	if (!sec->transactional && drv->split) {
 		split_ctx c = { u, s, sec, 0 };
-		retort_dberror e = { .offset = -1 };
-		int rc = drv->split(sec->sql, exec_piece, &c, &e);
+		retort_dberror e;
+		int rc = rt_db_split(u->r, sec->sql, exec_piece, &c, &e);
 		if (c.rc)
 			return c.rc;
 		if (rc)
-			return rt_error(&u->r->err, RETORT_EDB, "%s:%u: %s",
-					u->r->graph.nodes[s->node].rf->path, sec->line, e.message);
+			return rt_error(&u->r->err, RETORT_EDB, "%s:%u: %s", step_path(u, s),
+					sec->line, e.message);
 		return 0;
 	}
 	retort_dberror e;
@@ -149,25 +162,210 @@ static int exec_section(run *u, const rt_step *s, const rt_section *sec)
 	return 0;
 }
 
-static int collect_row(void *data, int ncols, const char *const *values)
+/* --- Transaction statements in a section ---------------------------------- */
+
+/* Skip blanks and comments; the next word, lower-cased, into w. */
+static const char *next_word(const char *p, char *w, size_t cap)
 {
-	if (ncols > 0 && values[0])
-		rt_strvec_push(data, values[0]);
+	for (;;) {
+		p += strspn(p, " \t\r\n\f\v");
+		if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			break;
+		}
+	}
+	size_t n = 0;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_') {
+		if (n + 1 < cap)
+			w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		p++;
+	}
+	w[n] = '\0';
+	return p;
+}
+
+/*
+ * Whether a statement begins or ends a transaction (BEGIN, START
+ * TRANSACTION, COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION): inside
+ * a step's own transaction it would commit or roll back part of the step.
+ * Savepoints (SAVEPOINT, RELEASE, ROLLBACK TO) stay inside it and are fine;
+ * COMMIT/ROLLBACK PREPARED act on another transaction and fail on their own.
+ */
+static bool ends_transaction(const char *stmt, char *first, size_t cap)
+{
+	char w[32];
+	const char *p = next_word(stmt, first, cap);
+	if (!strcmp(first, "begin") || !strcmp(first, "end"))
+		return true;
+	if (!strcmp(first, "start") || !strcmp(first, "prepare")) {
+		next_word(p, w, sizeof(w));
+		return !strcmp(w, "transaction");
+	}
+	if (!strcmp(first, "commit") || !strcmp(first, "rollback") || !strcmp(first, "abort")) {
+		p = next_word(p, w, sizeof(w));
+		if (!strcmp(w, "work") || !strcmp(w, "transaction"))
+			next_word(p, w, sizeof(w));
+		return strcmp(w, "to") != 0 && strcmp(w, "prepared") != 0;
+	}
+	return false;
+}
+
+typedef struct txn_scan {
+	const char *sql;
+	long found;        /* offset of the first such statement, or -1 */
+	char word[16];
+} txn_scan;
+
+static int scan_piece(void *data, size_t off, size_t len)
+{
+	txn_scan *t = data;
+	char *stmt = rt_xstrndup(t->sql + off, len);
+	bool hit = ends_transaction(stmt, t->word, sizeof(t->word));
+	free(stmt);
+	if (hit)
+		t->found = (long)off;
+	return hit;
+}
+
+/*
+ * Refuse, before anything runs, a transactional section holding a
+ * statement that would end the step's transaction: the step would no
+ * longer be all or nothing.  The statements are the database's own split
+ * (libpg_query for PostgreSQL, sqlite3_complete for SQLite).
+ */
+static int refuse_txn_statements(run *u, const rt_plan *p)
+{
+	if (!u->r->dialect->driver || !u->r->dialect->driver->split)
+		return 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const rt_step *s = &p->steps[i];
+		const rt_section *sec = step_section(u, s);
+		if (!sec || !sec->transactional || blank_sql(sec->sql))
+			continue;
+		txn_scan t = { sec->sql, -1, "" };
+		retort_dberror e;
+		/* a script the splitter cannot read fails when it runs, with its line */
+		rt_db_split(u->r, sec->sql, scan_piece, &t, &e);
+		rt_err_clear(&u->r->err);
+		if (t.found < 0)
+			continue;
+		for (char *c = t.word; *c; c++)
+			*c = (char)(*c - 'a' + 'A');
+		return rt_error(&u->r->err, RETORT_EPARSE,
+				"%s:%u: %s would end the step's own transaction (retort runs each "
+				"step in one); remove it, or put it in a section marked "
+				"`-- migrate:%s transaction:false`",
+				step_path(u, s), section_line(sec, t.found), t.word,
+				s->kind == RT_STEP_UPGRADE ? "upgrade" : "downgrade");
+	}
 	return 0;
 }
 
-/* Whether the version table still holds what the plan expects. */
-static int check_rows(run *u, bool *moved)
+/* --- The version table around a step ---------------------------------------- */
+
+typedef struct opening {
+	rt_strvec rows;
+	int lock;          /* the lock query's count; -1: not asked */
+} opening;
+
+static int collect_opening(void *data, int ncols, const char *const *values)
 {
+	opening *o = data;
+	if (ncols == 2 && values[0] && !strcmp(values[0], "retort:lock"))
+		o->lock = values[1] && strcmp(values[1], "0") ? 1 : 0;
+	else
+		rt_run_collect_rows(&o->rows, ncols, values);
+	return 0;
+}
+
+/*
+ * What runs before a step's SQL: in one message, BEGIN (begin), the
+ * version table's lock (in a transaction, where the database has one to
+ * take), the re-read of its rows and whether the run lock is still held.
+ * *moved: the rows are not what the plan expects (nothing of the step ran).
+ * The run lock lost (a section of the step before released it) stops the run.
+ */
+static int step_opening(run *u, bool begin, bool in_txn, bool check_lock, bool *moved)
+{
+	retort *r = u->r;
+	const rt_dialect *d = r->dialect;
+	opening o = { RT_STRVEC_INIT, -1 };
+	rt_buf sql = RT_BUF_INIT;
 	*moved = false;
-	if (u->offline || u->purge)
+	if (begin) {
+		rt_log(r, RETORT_LOG_DEBUG, "BEGIN");
+		rt_buf_puts(&sql, "BEGIN; ");
+	}
+	if ((begin || in_txn) && d->lock_table_mode)
+		rt_buf_printf(&sql, "LOCK TABLE %s%s; ", u->table.ptr, d->lock_table_mode);
+	rt_run_sql_rows(u, &sql);
+	if (check_lock && d->lock_held_sql && u->lockkey.len) {
+		rt_buf_puts(&sql, "; ");
+		d->lock_held_sql(&sql, u->lockkey.ptr);
+	}
+	int rc = rt_db_query(r, sql.ptr, collect_opening, &o);
+	if (!rc && o.lock == 0)
+		rc = rt_error(&r->err, RETORT_ELOCK,
+			      "%s: the run lock was released while this step ran (by a statement "
+			      "such as pg_advisory_unlock_all() or DISCARD ALL); its work is "
+			      "committed, and the run stops here so that no other runner's "
+			      "steps overlap with the next ones",
+			      u->last ? u->last->path : "before the first step");
+	if (!rc && !u->purge)
+		*moved = !rt_rows_equal(&o.rows, &u->expect);
+	rt_strvec_free(&o.rows);
+	rt_buf_free(&sql);
+	return rc;
+}
+
+/*
+ * After the step's version table changes, in its transaction: the table
+ * must hold exactly the rows the plan expects after the step.  Anything
+ * else (an UPDATE that matched no row because another runner moved it, a
+ * section that wrote to the version table) rolls the step back.
+ */
+static int check_after(run *u, const rt_step *s, const rt_strvec *rows)
+{
+	if (u->purge)
+		return 0;
+	rt_strvec want = RT_STRVEC_INIT;
+	for (size_t i = 0; i < u->expect.len; i++)
+		rt_strvec_push(&want, u->expect.v[i]);
+	rt_rows_apply(&want, s);
+	int rc = 0;
+	if (!rt_rows_equal(rows, &want)) {
+		rt_buf got = RT_BUF_INIT, exp = RT_BUF_INIT;
+		for (size_t i = 0; i < rows->len; i++)
+			rt_buf_printf(&got, "%s%s", i ? ", " : "", rows->v[i]);
+		for (size_t i = 0; i < want.len; i++)
+			rt_buf_printf(&exp, "%s%s", i ? ", " : "", want.v[i]);
+		rc = rt_error(&u->r->err, RETORT_ESTATE,
+			      "%s: after this step the version table holds (%s), not (%s): another "
+			      "runner or the step itself moved it; the step was rolled back",
+			      s->kind == RT_STEP_STAMP ? "stamp" : step_path(u, s), got.ptr,
+			      exp.ptr);
+		rt_buf_free(&got);
+		rt_buf_free(&exp);
+	}
+	rt_strvec_free(&want);
+	return rc;
+}
+
+/* Read the rows back (one query) and check them. */
+static int read_back(run *u, const rt_step *s)
+{
+	if (u->purge)
 		return 0;
 	rt_strvec rows = RT_STRVEC_INIT;
 	rt_buf sql = RT_BUF_INIT;
-	rt_buf_printf(&sql, "SELECT version_num FROM %s", u->table.ptr);
-	int rc = rt_db_query(u->r, sql.ptr, collect_row, &rows);
+	rt_run_sql_rows(u, &sql);
+	int rc = rt_db_query(u->r, sql.ptr, rt_run_collect_rows, &rows);
 	if (!rc)
-		*moved = !rt_rows_equal(&rows, &u->expect);
+		rc = check_after(u, s, &rows);
 	rt_strvec_free(&rows);
 	rt_buf_free(&sql);
 	return rc;
@@ -278,52 +476,57 @@ static int moved_under_section(run *u, const rt_step *s, const rt_section *sec, 
 			"%s:%u: the version table changed while this transaction:false section "
 			"ran; its statements are applied, the version table was not moved "
 			"(check the database, then run `retort stamp`)",
-			u->r->graph.nodes[s->node].rf->path, sec->line);
+			step_path(u, s), sec->line);
 }
 
 /*
- * A step in two messages (the dialect's batch_steps): "BEGIN; SELECT
- * version_num ..." first, then one text with the section, "\n;\n", the
- * version table changes, the retort_log row and COMMIT.  The server runs
- * a message's statements in order and stops at the first error, so a
- * failure anywhere commits nothing, as before; the re-read still comes back
- * before anything of the step is sent.  The error's statement offset says
- * whether it was in the section (then the file and line are named) or in
- * the bookkeeping after it.  The log row's duration is measured by the
- * server (elapsed_ms_sql), since it is written in the same message as the
- * section it times.
+ * A transaction:false section: checked against the rows and the run lock
+ * first (outside any transaction), run statement by statement, then
+ * checked for what it left unusable (an INVALID index) before anything
+ * records it as done.
  */
-static int check_rows_begin(run *u, bool *moved)
+static int run_outside(run *u, const rt_step *s, const rt_section *sec, bool *moved)
 {
-	*moved = false;
-	rt_strvec rows = RT_STRVEC_INIT;
-	rt_buf sql = RT_BUF_INIT;
-	rt_log(u->r, RETORT_LOG_DEBUG, "BEGIN");
-	rt_buf_printf(&sql, "BEGIN; SELECT version_num FROM %s", u->table.ptr);
-	int rc = rt_db_query(u->r, sql.ptr, collect_row, &rows);
-	if (!rc && !u->purge)
-		*moved = !rt_rows_equal(&rows, &u->expect);
-	rt_strvec_free(&rows);
-	rt_buf_free(&sql);
+	int rc = step_opening(u, false, false, true, moved);
+	if (rc || *moved)
+		return rc;
+	if ((rc = exec_section(u, s, sec)))
+		return rc;
+	if ((rc = rt_db_check_outside(u->r, sec->sql))) {
+		rt_err db = u->r->err;
+		rc = rt_error(&u->r->err, RETORT_EDB, "%s:%u: %s", step_path(u, s), sec->line,
+			      db.msg);
+	}
 	return rc;
 }
 
+/*
+ * A step in three messages (the dialect's batch_steps): "BEGIN; LOCK
+ * TABLE ...; SELECT version_num ...; <run lock held?>" first, then one text
+ * with the section, "\n;\n", the version table changes, the retort_log row
+ * and the version table's rows read back, then COMMIT.  The server runs a
+ * message's statements in order and stops at the first error, so a
+ * failure anywhere commits nothing; the re-read still comes back before
+ * anything of the step is sent.  The error's statement offset says whether
+ * it was in the section (then the file and line are named) or in the
+ * bookkeeping after it.  The log row's duration is measured by the server
+ * (elapsed_ms_sql), since it is written in the same message as the section
+ * it times.
+ */
 static int run_step_batched(run *u, const rt_step *s, bool own_txn, bool *moved, double t)
 {
 	const rt_section *sec = step_section(u, s);
 	bool outside = sec && !sec->transactional;
 	bool with_sec = sec && !outside && !blank_sql(sec->sql);
 	rt_buf msg = RT_BUF_INIT;
+	rt_strvec rows = RT_STRVEC_INIT;
 	size_t sec_len = 0;
 	int rc = 0;
-	if (outside) {
-		/* transaction:false: its SQL first, alone, then the bookkeeping */
-		if ((rc = check_rows(u, moved)) || *moved)
-			return rc;
-		if ((rc = exec_section(u, s, sec)))
-			return rc;
-	}
-	if (own_txn && (rc = check_rows_begin(u, moved)) == 0 && *moved && outside)
+	if (outside && ((rc = run_outside(u, s, sec, moved)) || *moved))
+		return rc;
+	/* the section ran: its own release of the lock is caught at the next step */
+	if (own_txn && (rc = step_opening(u, true, true, !outside, moved)) == 0 && *moved &&
+	    outside)
 		rc = moved_under_section(u, s, sec, moved);
 	if (rc || *moved)
 		goto fail;
@@ -336,18 +539,19 @@ static int run_step_batched(run *u, const rt_step *s, bool own_txn, bool *moved,
 	/* a section that ran alone has its duration; one sent here is timed there */
 	long ms = (long)((rt_now() - t) * 1000 + 0.5);
 	ops_sql(u, s, ms, with_sec ? u->r->dialect->elapsed_ms_sql : NULL, batch_stmt, &msg);
-	if (own_txn) {
-		rt_log(u->r, RETORT_LOG_DEBUG, "COMMIT");
-		rt_buf_puts(&msg, "COMMIT");
-	}
-	retort_dberror e = { .offset = -1 };
-	if ((rc = rt_db_exec(u->r, msg.ptr, &e)) && with_sec && e.offset < (long)sec_len)
+	rt_run_sql_rows(u, &msg);
+	retort_dberror e;
+	if ((rc = rt_db_query_e(u->r, msg.ptr, rt_run_collect_rows, &rows, &e)) && with_sec &&
+	    e.offset < (long)sec_len)
 		rc = statement_failed(u, s, sec, e.offset);
+	if (!rc)
+		rc = check_after(u, s, &rows);
+	if (!rc && own_txn)
+		rc = rt_run_commit(u);
 fail:
-	if (rc && own_txn)
+	if (rc || *moved)
 		rt_run_rollback(u);
-	else if (*moved)
-		rt_run_rollback(u);
+	rt_strvec_free(&rows);
 	rt_buf_free(&msg);
 	return rc;
 }
@@ -370,9 +574,7 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 	if (!u->offline && u->r->dialect->batch_steps) {
 		if ((rc = run_step_batched(u, s, own_txn, moved, t)) || *moved)
 			return rc;
-		rt_rows_apply(&u->expect, s);
-		step_banner(u, s, i, p->n, true, (long)((rt_now() - t) * 1000 + 0.5));
-		return 0;
+		goto done;
 	}
 	if (u->offline) {
 		rt_buf b = RT_BUF_INIT;
@@ -383,16 +585,14 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 		rt_run_out_text(u, b.ptr);
 		rt_buf_free(&b);
 	}
-	if (outside) {
-		/* transaction:false: its SQL first, then the bookkeeping */
-		if ((rc = check_rows(u, moved)) || *moved)
-			return rc;
-		if ((rc = exec_section(u, s, sec)))
-			return rc;
-	}
+	if (outside && !u->offline && ((rc = run_outside(u, s, sec, moved)) || *moved))
+		return rc;
+	if (outside && u->offline && (rc = exec_section(u, s, sec)))
+		return rc;
 	if (own_txn && (rc = rt_run_begin(u)))
 		return rc;
-	if (own_txn && ((rc = check_rows(u, moved)) || *moved)) {
+	if (own_txn && !u->offline &&
+	    ((rc = step_opening(u, false, true, !outside, moved)) || *moved)) {
 		if (outside && *moved)
 			rc = moved_under_section(u, s, sec, moved);
 		goto fail;
@@ -402,9 +602,14 @@ static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *move
 	long ms = (long)((rt_now() - t) * 1000 + 0.5);
 	if ((rc = write_ops(u, s, ms)))
 		goto fail;
+	if (!u->offline && (rc = read_back(u, s)))
+		goto fail;
 	if (own_txn && (rc = rt_run_commit(u)))
 		goto fail;
+done:
 	rt_rows_apply(&u->expect, s);
+	if (s->kind != RT_STEP_STAMP)
+		u->last = u->r->graph.nodes[s->node].rf;
 	step_banner(u, s, i, p->n, true, (long)((rt_now() - t) * 1000 + 0.5));
 	return 0;
 fail:
@@ -463,72 +668,104 @@ static int check_single_txn(run *u, const rt_plan *p)
 	return 0;
 }
 
+/* "a, b" for rows, or "<base>" when there are none. */
+static void put_rows(rt_buf *b, const rt_strvec *rows)
+{
+	if (!rows->len)
+		rt_buf_puts(b, "<base>");
+	for (size_t i = 0; i < rows->len; i++)
+		rt_buf_printf(b, "%s%s", i ? ", " : "", rows->v[i]);
+}
+
+/*
+ * One transaction for the run failed at step `failed`: everything before it
+ * went too.  Say so, and where the database still is.
+ */
+static int whole_run_rolled_back(run *u, const rt_plan *p, size_t failed, const rt_strvec *start)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s; with transaction_per_migration = false the whole run was rolled back: ",
+		      u->r->err.msg);
+	if (failed == 0) {
+		rt_buf_puts(&b, "no step before it had run");
+	} else {
+		rt_buf_printf(&b, "%zu step%s before it, ", failed, failed == 1 ? "" : "s");
+		for (size_t i = 0; i < failed; i++) {
+			const rt_step *s = &p->steps[i];
+			const char *rev = s->kind == RT_STEP_STAMP
+				? s->to_desc : u->r->graph.nodes[s->node].rf->id;
+			rt_buf_printf(&b, "%s%s", i ? ", " : "", rev);
+		}
+	}
+	rt_buf_puts(&b, "; the database is still at ");
+	put_rows(&b, start);
+	int rc = rt_error(&u->r->err, u->r->err.code, "%s", b.ptr);
+	rt_buf_free(&b);
+	return rc;
+}
+
 /* Execute a plan; *moved when another runner changed the rows first. */
 static int run_plan(run *u, const rt_plan *p, bool *moved)
 {
 	bool per_step = u->r->cfg.transaction_per_migration;
 	int rc = 0;
+	size_t i = 0;
 	*moved = false;
 	if (!per_step) {
 		if ((rc = rt_run_begin(u)))
 			return rc;
-		if ((rc = check_rows(u, moved)) || *moved) {
+		if (!u->offline && ((rc = step_opening(u, false, true, false, moved)) || *moved)) {
 			rt_run_rollback(u);
 			return rc;
 		}
 	}
-	for (size_t i = 0; i < p->n && !rc && !*moved; i++)
+	rt_strvec start = RT_STRVEC_INIT;
+	for (size_t j = 0; j < u->expect.len; j++)
+		rt_strvec_push(&start, u->expect.v[j]);
+	for (i = 0; i < p->n && !rc && !*moved; i++)
 		rc = run_step(u, p, i, per_step, moved);
 	if (!per_step) {
-		if (!rc && !*moved)
-			return rt_run_commit(u);
-		rt_run_rollback(u);
+		if (!rc && !*moved) {
+			rc = rt_run_commit(u);
+		} else {
+			rt_run_rollback(u);
+			if (rc && !u->offline)
+				rc = whole_run_rolled_back(u, p, i - 1, &start);
+		}
 	}
+	rt_strvec_free(&start);
 	return rc;
-}
-
-/* The run-wide lock's name: "retort:" database ":" schema ":" version table. */
-static void lock_key(run *u, rt_buf *key)
-{
-	retort *r = u->r;
-	rt_buf_printf(key, "retort:%s:%s:%s", r->url.database ? r->url.database : "",
-		      rt_run_schema(u) ? rt_run_schema(u) : "", r->cfg.version_table);
 }
 
 /*
  * Take the run-wide lock, before the version table is read or created, for
- * the whole run: PostgreSQL's advisory lock, SQLite's lock file.  The time
- * it took goes to the debug log, so that a slow start can be explained.
+ * the whole run: PostgreSQL's advisory lock, SQLite's lock file.  Its name
+ * is "retort:" database ":" schema ":" version table, as the database named
+ * them (rt_run_locate).  The time it took goes to the debug log, so that a
+ * slow start can be explained.
  */
 static int lock_run(run *u, bool *locked)
 {
 	retort *r = u->r;
-	const retort_driver *d = r->conn->driver;
 	*locked = false;
-	if (!d->lock)
+	if (!r->conn->driver->lock)
 		return 0;
-	rt_buf key = RT_BUF_INIT;
-	lock_key(u, &key);
-	retort_dberror e = { .offset = -1 };
 	double t = rt_now();
-	int rc = d->lock(r->conn, key.ptr, r->cfg.lock_timeout, &e);
-	if (!rc)
-		rt_log(r, RETORT_LOG_DEBUG, "took the migration lock '%s' after %ld ms", key.ptr,
-		       (long)((rt_now() - t) * 1000 + 0.5));
-	rt_buf_free(&key);
+	int rc = rt_db_lock(r, u->lockkey.ptr, r->cfg.lock_timeout);
 	if (rc)
-		return rt_error(&r->err, RETORT_ELOCK, "%s", e.message);
+		return rc;
+	rt_log(r, RETORT_LOG_DEBUG, "took the migration lock '%s' after %ld ms", u->lockkey.ptr,
+	       (long)((rt_now() - t) * 1000 + 0.5));
 	*locked = true;
 	return 0;
 }
 
+/* A failure to unlock is no failure of the run: the session's end frees it. */
 static void unlock_run(run *u)
 {
-	rt_buf key = RT_BUF_INIT;
-	lock_key(u, &key);
-	retort_dberror e = { .offset = -1 };
-	u->r->conn->driver->unlock(u->r->conn, key.ptr, &e);
-	rt_buf_free(&key);
+	rt_err saved = u->r->err;
+	rt_db_unlock(u->r, u->lockkey.ptr);
+	u->r->err = saved;
 }
 
 typedef int (*resolve_fn)(rt_targets *out, const rt_graph *g, const rt_state *st,
@@ -585,12 +822,14 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 	if (!rc)
 		rc = rt_project_connect(r);
 	if (!rc)
+		rc = rt_run_locate(u);
+	if (!rc)
 		rc = lock_run(u, &locked);
 	/* a plan that cannot run fails before the tables are created */
 	if (!rc && !u->purge)
 		rc = rt_project_state(r, true);
-	if (!rc && !(rc = make_plan(u, k, st, &p)))
-		rc = check_single_txn(u, &p);
+	if (!rc && !(rc = make_plan(u, k, st, &p)) && !(rc = check_single_txn(u, &p)))
+		rc = refuse_txn_statements(u, &p);
 	if (!rc)
 		rc = rt_run_ensure_tables(u, true);
 	for (int tries = 0; !rc && tries < MAX_REPLANS; tries++) {
@@ -598,7 +837,8 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 		rt_plan_free(&p);
 		if (!u->purge && (rc = rt_project_state(r, true)))
 			break;
-		if ((rc = make_plan(u, k, st, &p)) || (rc = check_single_txn(u, &p)))
+		if ((rc = make_plan(u, k, st, &p)) || (rc = check_single_txn(u, &p)) ||
+		    (rc = refuse_txn_statements(u, &p)))
 			break;
 		rc = run_plan(u, &p, &moved);
 		if (rc || !moved)
@@ -687,6 +927,8 @@ static int run_offline(run *u, run_kind k, resolve_fn fn, const char *const *spe
 		rc = make_plan(u, k, &st, &p);
 	if (!rc)
 		rc = check_single_txn(u, &p);
+	if (!rc)
+		rc = refuse_txn_statements(u, &p);
 	if (rc)
 		goto done;
 	if (from_base)
@@ -744,7 +986,7 @@ int retort_ensure_version(retort *r, const retort_run_options *o)
 	run u;
 	bool locked = false;
 	int rc = run_init(&u, r, o, "ensure_version", false);
-	if (!rc && !u.offline && !(rc = rt_project_connect(r)))
+	if (!rc && !u.offline && !(rc = rt_project_connect(r)) && !(rc = rt_run_locate(&u)))
 		rc = lock_run(&u, &locked);
 	if (!rc)
 		rc = rt_run_ensure_tables(&u, true);

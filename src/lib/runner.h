@@ -24,6 +24,10 @@ typedef struct run {
 	char *applied_by;
 	rt_strvec expect;       /* the rows before the next step */
 	rt_targets targets;     /* resolved once, re-planned against */
+	bool located;           /* target is known (online, connected) */
+	retort_target target;   /* where the version table is */
+	rt_buf lockkey;         /* the run lock's name, made of target */
+	const rt_revfile *last; /* the file of the step run last */
 } run;
 
 
@@ -52,8 +56,22 @@ int rt_run_send(run *u, const char *sql);
 int rt_run_begin(run *u);
 int rt_run_commit(run *u);
 void rt_run_rollback(run *u);
-/* version_table_schema, or NULL for the connection's default. */
+/*
+ * The version table's schema: once located, the one the database named;
+ * before, version_table_schema; NULL for the connection's default.
+ */
 const char *rt_run_schema(run *u);
+/*
+ * Online, once connected: ask the database where the version table is,
+ * name the version table and retort_log in retort's own statements by that
+ * schema (so a section that moves search_path cannot move them), and make
+ * the run lock's name from it.
+ */
+int rt_run_locate(run *u);
+/* Whether a version-table query's row is one of those, and not a section's. */
+int rt_run_collect_rows(void *data, int ncols, const char *const *values);
+/* "SELECT 'retort:row', version_num FROM <table>": rows rt_run_collect_rows takes. */
+void rt_run_sql_rows(run *u, rt_buf *b);
 /* Create the version table (and retort_log, with_log) where missing. */
 int rt_run_ensure_tables(run *u, bool with_log);
 

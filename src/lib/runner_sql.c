@@ -216,8 +216,50 @@ void rt_run_rollback(run *u)
 
 const char *rt_run_schema(run *u)
 {
-	const char *s = u->r->cfg.version_table_schema;
+	const char *s = u->located ? u->target.schema : u->r->cfg.version_table_schema;
 	return s && *s ? s : NULL;
+}
+
+static void put_qualified(run *u, rt_buf *b, const char *schema, const char *name)
+{
+	if (schema && *schema) {
+		put_name(u, b, schema);
+		rt_buf_putc(b, '.');
+	}
+	put_name(u, b, name);
+}
+
+int rt_run_locate(run *u)
+{
+	retort *r = u->r;
+	const char *schema = r->cfg.version_table_schema;
+	int rc = rt_db_locate(r, schema && *schema ? schema : NULL, r->cfg.version_table,
+			      &u->target);
+	if (rc)
+		return rc;
+	u->located = true;
+	rt_buf_clear(&u->table);
+	rt_buf_clear(&u->logtable);
+	put_qualified(u, &u->table, u->target.schema, r->cfg.version_table);
+	put_qualified(u, &u->logtable, u->target.schema, "retort_log");
+	rt_buf_clear(&u->lockkey);
+	rt_buf_printf(&u->lockkey, "retort:%s:%s:%s", u->target.database, u->target.schema,
+		      r->cfg.version_table);
+	return 0;
+}
+
+#define ROW_MARK "retort:row"
+
+void rt_run_sql_rows(run *u, rt_buf *b)
+{
+	rt_buf_printf(b, "SELECT '" ROW_MARK "', version_num FROM %s", u->table.ptr);
+}
+
+int rt_run_collect_rows(void *data, int ncols, const char *const *values)
+{
+	if (ncols == 2 && values[0] && !strcmp(values[0], ROW_MARK) && values[1])
+		rt_strvec_push(data, values[1]);
+	return 0;
 }
 
 /*

@@ -323,3 +323,84 @@ expect_lock_message() {
 		c_check_applied_once 5
 	done
 }
+
+# c_counter_chain DIR N: a chain whose steps, applied twice, fail nothing:
+# step 1 makes the table counter, each later step i inserts i into it and
+# spends 0.1 s in the database.  Applied once, counter holds 2..N once each.
+c_counter_chain() {
+	local dir=$1 n=$2 i prev="" up sleep
+	if [ "$C_DB" = postgresql ]; then sleep="SELECT pg_sleep(0.1);"; else
+		sleep="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT count(*) FROM c;"
+	fi
+	for i in $(seq 1 "$n"); do
+		if [ "$i" = 1 ]; then up="CREATE TABLE counter (i INTEGER);"; else
+			up="INSERT INTO counter VALUES ($i);"$'\n'"$sleep"
+		fi
+		c_rev "$dir" "$(c_id "$i")" "$prev" "" "$up" ""
+		prev=$(c_id "$i")
+	done
+}
+
+@test "runners that name one database in different ways share one lock: nothing runs twice" {
+	# a: the URL as the test has it; b: the same database named another way
+	# (PostgreSQL: no database in the URL, PGDATABASE names it; SQLite: a
+	# relative path through a symlinked folder); c: a config that spells
+	# out the default schema (PostgreSQL) or the file's path with ./ in it
+	c_project a
+	c_counter_chain a 12
+	mkdir -p b c
+	cp -r a/migrations b/ && cp -r a/migrations c/
+	local envb=()
+	if [ "$C_DB" = postgresql ]; then
+		local dbname=${C_URL##*/}
+		c_project b
+		set_url "${C_URL%/*}" b/retort.ini
+		envb=(PGDATABASE="$dbname")
+		c_project c
+		set_key version_table_schema public c/retort.ini
+	else
+		ln -s "$BATS_TEST_TMPDIR" link
+		c_project b
+		set_url "sqlite:///../link/t.db" b/retort.ini
+		c_project c
+		set_url "sqlite:///$BATS_TEST_TMPDIR/./c/../t.db" c/retort.ini
+	fi
+	c_start a a
+	c_start b b "${envb[@]}"
+	c_start c c
+	c_go
+	local i rc
+	for i in a b c; do
+		rc=$(c_wait_rc "$i" 120)
+		[ "$rc" = 0 ] || { echo "runner $i: exit $rc"; cat "$i.err"; return 1; }
+	done
+	expect_eq "$(c_q "SELECT count(*), count(DISTINCT i) FROM counter")" "11|11"
+	expect_eq "$(c_q "SELECT version_num FROM alembic_version")" "$(c_id 12)"
+	expect_eq "$(c_q "SELECT count(*) FROM retort_log WHERE operation = 'upgrade'")" 12
+}
+
+@test "a step that releases the run lock stops the run after that step (exit 1)" {
+	[ "$C_DB" = postgresql ] || skip "only PostgreSQL's lock can be released by SQL"
+	c_project p
+	c_chain p 5
+	# step 3 lets go of every advisory lock the session holds
+	sed -i 's/^INSERT INTO t3 VALUES (3);$/&\nSELECT pg_advisory_unlock_all();/' \
+		p/migrations/versions/$(c_id 3)_step.sql
+	grep -q pg_advisory_unlock_all p/migrations/versions/$(c_id 3)_step.sql
+	run --separate-stderr env -C p "$RETORT" upgrade head
+	expect_status 1
+	expect_match "$stderr" "^retort: .*$(c_id 3)_step\\.sql: the run lock was released"
+	expect_eq "$(c_q "SELECT version_num FROM alembic_version")" "$(c_id 3)"
+	expect_eq "$(c_q "SELECT count(*) FROM pg_tables WHERE tablename IN ('t4', 't5')")" 0
+	# the rest runs on the next run; then DISCARD ALL in a transaction:false
+	# section, followed by a step that must not run
+	run env -C p "$RETORT" upgrade head
+	expect_status 0
+	c_rev p "$(c_id 6)" "$(c_id 5)" "transaction:false" "DISCARD ALL;" ""
+	c_rev p "$(c_id 7)" "$(c_id 6)" "" "CREATE TABLE t7 (x INTEGER);" ""
+	run --separate-stderr env -C p "$RETORT" upgrade head
+	expect_status 1
+	expect_match "$stderr" "$(c_id 6)_step\\.sql: the run lock was released"
+	expect_eq "$(c_q "SELECT version_num FROM alembic_version")" "$(c_id 6)"
+	expect_eq "$(c_q "SELECT count(*) FROM pg_tables WHERE tablename = 't7'")" 0
+}

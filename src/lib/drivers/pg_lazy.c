@@ -207,6 +207,17 @@ static int lz_unlock(retort_conn *c, const char *key, retort_dberror *err)
 	return real->unlock(c, key, err);
 }
 
+static int lz_locate(retort_conn *c, const char *schema, const char *table, retort_target *out,
+		     retort_dberror *err)
+{
+	return real->locate(c, schema, table, out, err);
+}
+
+static int lz_check_outside(retort_conn *c, const char *sql, retort_dberror *err)
+{
+	return real->check_outside(c, sql, err);
+}
+
 const retort_driver rt_postgres_driver = {
 	.version = RETORT_DRIVER_VERSION,
 	.name = "postgresql",
@@ -221,6 +232,8 @@ const retort_driver rt_postgres_driver = {
 	.split = lz_split,
 	.lock = lz_lock,
 	.unlock = lz_unlock,
+	.locate = lz_locate,
+	.check_outside = lz_check_outside,
 };
 
 #endif /* RETORT_WITH_POSTGRES */

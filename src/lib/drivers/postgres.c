@@ -36,6 +36,8 @@
  */
 #ifdef RETORT_WITH_POSTGRES
 
+#define _GNU_SOURCE /* strcasestr */
+
 #include "drivers/postgres.h"
 #include "retort.h"
 #include "util/buf.h"
@@ -504,6 +506,95 @@ static int pgd_table_exists(retort_conn *c, const char *schema, const char *tabl
 	return ret;
 }
 
+/* ---- where the version table is ------------------------------------------- */
+
+/*
+ * The database's own name for itself, and the schema the version table is
+ * in: the configured one, else the one an unqualified name resolves to
+ * now (the table exists), else the one it would be created in.
+ */
+static int pgd_locate(retort_conn *c, const char *schema, const char *table, retort_target *out,
+		      retort_dberror *err)
+{
+	static const char sql[] =
+		"SELECT pg_catalog.current_database(), coalesce($1,"
+		" (SELECT n.nspname FROM pg_catalog.pg_class c"
+		"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+		"  WHERE c.oid = pg_catalog.to_regclass(pg_catalog.quote_ident($2))),"
+		" pg_catalog.current_schema(), '')";
+	pg_conn *pc = pc_of(c);
+	const char *params[2] = { schema, table };
+	memset(out, 0, sizeof(*out));
+	PGresult *res = PQexecParams(pc->pg, sql, 2, NULL, params, NULL, NULL, 0);
+	int ret = 0;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		ret = res ? fail_result(pc, res, NULL, 0, err) : fail_conn(pc, RETORT_EDB, err);
+	} else {
+		snprintf(out->database, sizeof(out->database), "%s", PQgetvalue(res, 0, 0));
+		snprintf(out->schema, sizeof(out->schema), "%s", PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return ret;
+}
+
+/* Whether sql names word (any case) as a whole identifier. */
+static int names(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+	if (!n)
+		return 0;
+	for (const char *p = sql; (p = strcasestr(p, word)); p++) {
+		char before = p == sql ? ' ' : p[-1];
+		char after = p[n];
+		if (!isalnum((unsigned char)before) && before != '_' && before != '$' &&
+		    !isalnum((unsigned char)after) && after != '_' && after != '$')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A CREATE INDEX CONCURRENTLY that was interrupted or failed leaves its
+ * index behind, INVALID: unused by queries, yet enough for IF NOT EXISTS
+ * to skip the build on a rerun.  After a section outside a transaction,
+ * an INVALID index that the section names, or on a table it names, fails
+ * the step instead of being recorded as built.
+ */
+static int pgd_check_outside(retort_conn *c, const char *sql, retort_dberror *err)
+{
+	static const char q[] =
+		"SELECT ci.relname, ct.relname, pg_catalog.format('%I.%I', n.nspname, ci.relname)"
+		" FROM pg_catalog.pg_index i"
+		" JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid"
+		" JOIN pg_catalog.pg_class ct ON ct.oid = i.indrelid"
+		" JOIN pg_catalog.pg_namespace n ON n.oid = ci.relnamespace"
+		" WHERE NOT i.indisvalid ORDER BY 3";
+	pg_conn *pc = pc_of(c);
+	PGresult *res = PQexec(pc->pg, q);
+	int ret = 0;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		ret = res ? fail_result(pc, res, NULL, 0, err) : fail_conn(pc, RETORT_EDB, err);
+		PQclear(res);
+		return ret;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *index = PQgetvalue(res, i, 0), *table = PQgetvalue(res, i, 1);
+		if (!names(sql, index) && !names(sql, table))
+			continue;
+		rt_buf msg = RT_BUF_INIT;
+		rt_buf_printf(&msg,
+			      "index %s is INVALID (a concurrent build of it was interrupted or "
+			      "failed), so this step is not recorded as done; run "
+			      "DROP INDEX CONCURRENTLY %s; then run the upgrade again",
+			      index, PQgetvalue(res, i, 2));
+		ret = fail_msg(err, RETORT_EDB, msg.ptr);
+		rt_buf_free(&msg);
+		break;
+	}
+	PQclear(res);
+	return ret;
+}
+
 /* ---- the migration lock ---------------------------------------------------- */
 
 static int try_lock(pg_conn *pc, const char *key, int *got, retort_dberror *err)
@@ -723,6 +814,8 @@ static const retort_driver pg_driver = {
 	.split = pgd_split,
 	.lock = pgd_lock,
 	.unlock = pgd_unlock,
+	.locate = pgd_locate,
+	.check_outside = pgd_check_outside,
 };
 
 /*

@@ -28,11 +28,13 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -133,10 +135,19 @@ static int fail_db(sqlite3 *db, const char *sql, const char *stmt, retort_dberro
 	return RETORT_EDB;
 }
 
+/*
+ * Run a script's statements in order.  Inside a transaction (a step's own),
+ * a statement of a longer script that ends it (COMMIT, ROLLBACK, END:
+ * refused before the run, but this is the guard for whatever that missed)
+ * fails the script, so that the step cannot be recorded outside its
+ * transaction.  A script that is nothing but that statement is a caller
+ * ending its transaction on purpose.
+ */
 static int sqlite_exec(retort_conn *c, const char *sql, retort_dberror *err)
 {
 	sqlite3 *db = db_of(c);
 	const char *p = sql;
+	bool in_txn = !sqlite3_get_autocommit(db);
 	while (*(p = skip_space(p))) {
 		sqlite3_stmt *st = NULL;
 		const char *tail = NULL;
@@ -152,11 +163,64 @@ static int sqlite_exec(retort_conn *c, const char *sql, retort_dberror *err)
 				return RETORT_EDB;
 			}
 			sqlite3_finalize(st);
+			if (in_txn && sqlite3_get_autocommit(db) &&
+			    (p != skip_space(sql) || *skip_space(tail ? tail : ""))) {
+				set_error(err, "this statement ended the step's transaction; put it in a "
+					  "section marked transaction:false", (long)(p - sql));
+				return RETORT_EDB;
+			}
 		}
 		if (!tail || tail == p)
 			break;
 		p = tail;
 	}
+	return 0;
+}
+
+/*
+ * The statements of a script, as SQLite reads them: a statement ends at
+ * the first ';' after which sqlite3_complete() says the text is whole
+ * (a trigger's BEGIN ... END body holds several).
+ */
+static int sqlite_split(const char *sql, int (*fn)(void *data, size_t off, size_t len), void *data,
+			retort_dberror *err)
+{
+	size_t n = strlen(sql), start = 0;
+	rt_buf piece = RT_BUF_INIT;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && sql[i] != ';')
+			continue;
+		size_t from = (size_t)(skip_space(sql + start) - sql);
+		if (from >= i) {
+			start = i + 1;
+			continue;
+		}
+		rt_buf_clear(&piece);
+		rt_buf_put(&piece, sql + from, i - from + (i < n));
+		if (i < n && !sqlite3_complete(piece.ptr))
+			continue;
+		size_t end = i;
+		while (end > from && strchr(" \t\r\n\f\v", sql[end - 1]))
+			end--;
+		if (fn(data, from, end - from))
+			break;
+		start = i + 1;
+	}
+	rt_buf_free(&piece);
+	return 0;
+}
+
+/* The file's device and inode: the same for every name of it. */
+static int sqlite_locate(retort_conn *c, const char *schema, const char *table,
+			 retort_target *out, retort_dberror *err)
+{
+	const char *file = sqlite3_db_filename(db_of(c), "main");
+	struct stat st;
+	memset(out, 0, sizeof(*out));
+	if (file && *file && stat(file, &st) == 0)
+		snprintf(out->database, sizeof(out->database), "%llu:%llu",
+			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	snprintf(out->schema, sizeof(out->schema), "%s", schema ? schema : "");
 	return 0;
 }
 
@@ -351,7 +415,9 @@ const retort_driver rt_sqlite_driver = {
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
 	.table_exists = sqlite_table_exists,
-	.split = NULL, /* transaction:false sections run as one exec */
+	.split = sqlite_split,
 	.lock = sqlite_lock,
 	.unlock = sqlite_unlock,
+	.locate = sqlite_locate,
+	.check_outside = NULL,
 };

@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# holes.bats: ways a step could be applied wrongly, found by trying to break
+# retort, each with the behaviour that closes it: transaction statements in
+# a section, a section that moves search_path, one transaction for the run
+# failing half-way, an index left INVALID by an interrupted build.
+
+load helpers
+
+# state: the database's checksum and its version rows, to show nothing moved.
+state() { printf '%s %s' "$(dbsum)" "$(rows 2>/dev/null || true)"; }
+
+@test "transaction statements in a transactional section are refused before anything runs" {
+	project
+	chain 1
+	retort upgrade head 2>/dev/null
+	local before case n=0
+	before=$(state)
+	for case in "BEGIN;" "BEGIN TRANSACTION;" "begin work;" "START TRANSACTION;" "COMMIT;" \
+		"END;" "end transaction;" "ROLLBACK;" "rollback work;" "ABORT;" "COMMIT AND CHAIN;" \
+		"PREPARE TRANSACTION 'x';" "/* lead */ -- comment
+  Commit ;"; do
+		n=$((n + 1))
+		if is_sqlite; then
+			case $case in ABORT* | "PREPARE TRANSACTION"* | "COMMIT AND CHAIN"* | "START TRANSACTION"* | "rollback work"* | "begin work"*) continue ;; esac
+		fi
+		rm -f migrations/versions/l00000000009_*.sql
+		mkrev l00000000009 "$(chain_id 1)" "bad $n" "CREATE TABLE tx$n (x INTEGER);
+$case
+CREATE TABLE ty$n (x INTEGER);" ""
+		run --separate-stderr retort upgrade head
+		expect_status 2
+		one_error
+		expect_match "$stderr" "^retort: .*l00000000009_bad_$n\\.sql:(9|10): .*transaction.* (use|put it in) .*transaction:false"
+		expect_eq "$(state)" "$before"
+		# offline output refuses it the same way
+		run --separate-stderr retort upgrade head --sql
+		expect_status 2
+	done
+}
+
+@test "savepoints, trigger bodies and function bodies are not transaction statements" {
+	project
+	if is_sqlite; then
+		mkrev a00000000001 "" "ok" "CREATE TABLE t (x INTEGER);
+SAVEPOINT s1;
+CREATE TABLE t1 (x INTEGER);
+ROLLBACK TO SAVEPOINT s1;
+RELEASE s1;
+CREATE TABLE t2 (x INTEGER);
+CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO t2 VALUES (new.x); END;
+INSERT INTO t VALUES (5);" ""
+	else
+		mkrev a00000000001 "" "ok" "CREATE TABLE t (x INTEGER);
+SAVEPOINT s1;
+CREATE TABLE t1 (x INTEGER);
+ROLLBACK TO SAVEPOINT s1;
+ROLLBACK TRANSACTION TO s1;
+RELEASE s1;
+CREATE TABLE t2 (x INTEGER);
+DO \$\$ BEGIN INSERT INTO t2 VALUES (5); END \$\$;
+CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;
+CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 1; END';" ""
+	fi
+	run --separate-stderr retort upgrade head
+	expect_status 0
+	expect_eq "$(rows)" a00000000001
+	expect_eq "$(sql "SELECT x FROM t2")" 5
+	has_table t2
+	! has_table t1
+}
+
+@test "a section that moves search_path leaves retort's own statements where they were" {
+	only_db postgresql "search_path is PostgreSQL's"
+	project
+	mkrev a00000000001 "" "one" "CREATE SCHEMA other; SET search_path TO other; CREATE TABLE o1 (x int);" ""
+	mkrev b00000000002 a00000000001 "two" "SELECT pg_catalog.set_config('search_path', '', false); CREATE TABLE public.p2 (x int);" ""
+	mkrev c00000000003 b00000000002 "three" "CREATE TABLE public.p3 (x int);" ""
+	run --separate-stderr retort upgrade head
+	expect_status 0
+	expect_eq "$(rows)" c00000000003
+	expect_eq "$(sql "SELECT count(*) FROM public.retort_log")" 3
+	expect_eq "$(sql "SELECT count(*) FROM pg_tables WHERE tablename IN ('alembic_version', 'retort_log') AND schemaname <> 'public'")" 0
+	run --separate-stderr retort downgrade base
+	expect_status 0
+	expect_eq "$(rows)" ""
+}
+
+@test "transaction_per_migration = false: a failure says which steps were rolled back" {
+	project
+	set_key transaction_per_migration false
+	chain 2
+	mkrev l00000000003 "$(chain_id 2)" "step 3" "CREATE TABLE t3 (x INTEGER);" "DROP TABLE t3;"
+	mkrev l00000000004 l00000000003 "step 4" "SELECT * FROM no_such_table;" ""
+	run --separate-stderr retort upgrade head
+	expect_status 1
+	expect_match "$stderr" "l00000000004_step_4\\.sql:[0-9]+: .*no_such_table"
+	expect_match "$stderr" "rolled back.*3 steps.* $(chain_id 1), $(chain_id 2), l00000000003"
+	expect_match "$stderr" "the database is at <base>|still at <base>"
+	expect_eq "$(rows)" ""
+	! has_table t1
+	# from a revision, that revision is named
+	run retort upgrade "$(chain_id 1)"
+	expect_status 0
+	run --separate-stderr retort upgrade head
+	expect_status 1
+	expect_match "$stderr" "still at $(chain_id 1)"
+	expect_eq "$(rows)" "$(chain_id 1)"
+}
+
+@test "an INVALID index left by an interrupted concurrent build is not recorded as done" {
+	only_db postgresql "indisvalid is PostgreSQL's"
+	project
+	mkrev a00000000001 "" "table" "CREATE TABLE t (x int); INSERT INTO t VALUES (1), (1);" "DROP TABLE t;"
+	mkrev b00000000002 a00000000001 "index" "-- migrate:upgrade transaction:false" ""
+	# the index file, written by hand: transaction:false with IF NOT EXISTS
+	cat >migrations/versions/b00000000002_index.sql <<-'SQL'
+	-- index
+	--
+	-- Revision ID: b00000000002
+	-- Revises: a00000000001
+
+	-- migrate:upgrade transaction:false
+	CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix_t_x ON t (x);
+
+	-- migrate:downgrade transaction:false
+	DROP INDEX CONCURRENTLY IF EXISTS ix_t_x;
+	SQL
+	run retort upgrade a00000000001
+	expect_status 0
+	# what a killed build leaves: the index, INVALID
+	sql "CREATE UNIQUE INDEX CONCURRENTLY ix_t_x ON t (x)" 2>/dev/null || true
+	expect_eq "$(sql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_t_x'::regclass")" f
+	run --separate-stderr retort upgrade head
+	expect_status 1
+	one_error
+	expect_match "$stderr" "b00000000002_index\\.sql:[0-9]+: index ix_t_x is INVALID"
+	expect_match "$stderr" "DROP INDEX CONCURRENTLY"
+	expect_eq "$(rows)" a00000000001
+	# with the duplicate gone and the index dropped, the rerun builds it
+	sql "DELETE FROM t; DROP INDEX ix_t_x"
+	run retort upgrade head
+	expect_status 0
+	expect_eq "$(rows)" b00000000002
+	expect_eq "$(sql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_t_x'::regclass")" t
+}

@@ -42,6 +42,8 @@ typedef struct retort_conninfo {
 	const char *const *query_vals;
 	size_t n_query;
 	double busy_timeout;  /* seconds to wait on a locked database */
+	int no_create;        /* a reading command: never create the database
+	                         (SQLite: a missing file is an error) */
 } retort_conninfo;
 
 /*

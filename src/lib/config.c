@@ -97,7 +97,29 @@ static unsigned line_of(const loader *ld, const char *key)
 
 /* ---- interpolation ------------------------------------------------------ */
 
-static int expand_pct(loader *ld, const ini_entry *self, rt_buf *out);
+/*
+ * A value is expanded in one pass over its own text: "%%", "%(name)s" (the
+ * named key's value, itself expanded so, or the config's folder for
+ * "here") and "${VAR}", "${VAR:-default}", "${VAR-default}" (the
+ * environment; the default is config text and is expanded).  What a
+ * substitution brings in, a folder's name or a variable's value, is never
+ * expanded again: a folder named "we${HOME}ird" stays itself.
+ */
+static int expand_text(loader *ld, const ini_entry *self, const char *s, size_t n,
+		       rt_buf *out);
+
+/* self's whole value, expanded, appended to out. */
+static int expand_value(loader *ld, const ini_entry *self, rt_buf *out)
+{
+	if (ld->depth == MAX_DEPTH)
+		return rt_error(ld->err, RETORT_ECONFIG,
+				"%s:%u: interpolation of '%s' nested more than %d deep",
+				ld->name, self->line, self->key, MAX_DEPTH);
+	ld->stack[ld->depth++] = self;
+	int rc = expand_text(ld, self, self->val, strlen(self->val), out);
+	ld->depth--;
+	return rc;
+}
 
 /* Expand the reference %(name)s found in self's value. */
 static int expand_ref(loader *ld, const ini_entry *self, const char *name,
@@ -117,49 +139,7 @@ static int expand_ref(loader *ld, const ini_entry *self, const char *name,
 			return rt_error(ld->err, RETORT_ECONFIG,
 					"%s:%u: interpolation loop in '%s'",
 					ld->name, r->line, r->key);
-	return expand_pct(ld, r, out);
-}
-
-/* self's value with %(name)s and %% replaced, appended to out. */
-static int expand_pct(loader *ld, const ini_entry *self, rt_buf *out)
-{
-	const char *s = self->val;
-	int rc = 0;
-
-	if (ld->depth == MAX_DEPTH)
-		return rt_error(ld->err, RETORT_ECONFIG,
-				"%s:%u: interpolation of '%s' nested more than %d deep",
-				ld->name, self->line, self->key, MAX_DEPTH);
-	ld->stack[ld->depth++] = self;
-	while (*s && rc == 0) {
-		if (out->len > MAX_VALUE) {
-			rc = rt_error(ld->err, RETORT_ECONFIG,
-				      "%s:%u: the value of '%s' grows too long",
-				      ld->name, self->line, self->key);
-		} else if (s[0] == '%' && s[1] == '%') {
-			rt_buf_putc(out, '%');
-			s += 2;
-		} else if (s[0] == '%' && s[1] == '(') {
-			const char *close = strchr(s + 2, ')');
-			if (!close || close[1] != 's') {
-				rc = rt_error(ld->err, RETORT_ECONFIG,
-					      "%s:%u: bad interpolation in '%s' (expected %%(name)s; write %%%% for a literal %%)",
-					      ld->name, self->line, self->key);
-				break;
-			}
-			char *name = rt_xstrndup(s + 2, (size_t)(close - s - 2));
-			for (char *p = name; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-			rc = expand_ref(ld, self, name, out);
-			free(name);
-			s = close + 2;
-		} else {
-			/* a lone '%' is kept: lenient where configparser is not */
-			rt_buf_putc(out, *s++);
-		}
-	}
-	ld->depth--;
-	return rc;
+	return expand_value(ld, r, out);
 }
 
 static bool var_start(char c)
@@ -187,9 +167,6 @@ static const char *closing_brace(const char *s, const char *end)
 	return NULL;
 }
 
-static int expand_env(loader *ld, const ini_entry *self, const char *s,
-		      size_t n, rt_buf *out);
-
 /* One "${...}": s is just past "${", close on its '}'. */
 static int expand_var(loader *ld, const ini_entry *self, const char *s,
 		      const char *close, rt_buf *out)
@@ -216,51 +193,70 @@ static int expand_var(loader *ld, const ini_entry *self, const char *s,
 		rt_buf_puts(out, v);
 		return 0;
 	}
-	return expand_env(ld, self, p, (size_t)(close - p), out);
+	return expand_text(ld, self, p, (size_t)(close - p), out);
 bad:
 	return rt_error(ld->err, RETORT_ECONFIG,
 			"%s:%u: bad '${...}' in '%s' (expected ${NAME} or ${NAME:-default})",
 			ld->name, self->line, self->key);
 }
 
-/*
- * s[0..n) with ${VAR}, ${VAR:-default} and ${VAR-default} replaced, in one
- * pass: what the environment supplies is not expanded again, so no variable
- * can loop.  A "$" not followed by "{" is kept (passwords hold them).
- */
-static int expand_env(loader *ld, const ini_entry *self, const char *s,
-		      size_t n, rt_buf *out)
+/* "%(" at s: the reference up to ")s", expanded; *s moved past it. */
+static int expand_pct(loader *ld, const ini_entry *self, const char **s, const char *end,
+		      rt_buf *out)
+{
+	const char *close = memchr(*s + 2, ')', (size_t)(end - *s - 2));
+	if (!close || close + 1 >= end || close[1] != 's')
+		return rt_error(ld->err, RETORT_ECONFIG,
+				"%s:%u: bad interpolation in '%s' (expected %%(name)s; write %%%% for a literal %%)",
+				ld->name, self->line, self->key);
+	char *name = rt_xstrndup(*s + 2, (size_t)(close - *s - 2));
+	for (char *p = name; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	int rc = expand_ref(ld, self, name, out);
+	free(name);
+	*s = close + 2;
+	return rc;
+}
+
+static int expand_text(loader *ld, const ini_entry *self, const char *s, size_t n,
+		       rt_buf *out)
 {
 	const char *end = s + n;
-	int rc;
-	while (s < end) {
-		if (s[0] != '$' || s + 1 >= end || s[1] != '{') {
+	int rc = 0;
+	while (s < end && rc == 0) {
+		if (out->len > MAX_VALUE) {
+			rc = rt_error(ld->err, RETORT_ECONFIG,
+				      "%s:%u: the value of '%s' grows too long",
+				      ld->name, self->line, self->key);
+		} else if (s[0] == '%' && s + 1 < end && s[1] == '%') {
+			rt_buf_putc(out, '%');
+			s += 2;
+		} else if (s[0] == '%' && s + 1 < end && s[1] == '(') {
+			rc = expand_pct(ld, self, &s, end, out);
+		} else if (s[0] == '$' && s + 1 < end && s[1] == '{') {
+			const char *close = closing_brace(s, end);
+			if (!close)
+				return rt_error(ld->err, RETORT_ECONFIG,
+						"%s:%u: unterminated '${' in '%s'",
+						ld->name, self->line, self->key);
+			rc = expand_var(ld, self, s + 2, close, out);
+			s = close + 1;
+		} else {
+			/* a lone '%' or '$' is kept: passwords hold them */
 			rt_buf_putc(out, *s++);
-			continue;
 		}
-		const char *close = closing_brace(s, end);
-		if (!close)
-			return rt_error(ld->err, RETORT_ECONFIG,
-					"%s:%u: unterminated '${' in '%s'",
-					ld->name, self->line, self->key);
-		if ((rc = expand_var(ld, self, s + 2, close, out)) < 0)
-			return rc;
-		s = close + 1;
 	}
-	return 0;
+	return rc;
 }
 
 static int interpolate(loader *ld, const ini_entry *e, char **out)
 {
-	rt_buf pct = RT_BUF_INIT, env = RT_BUF_INIT;
-	int rc;
+	rt_buf v = RT_BUF_INIT;
 	ld->depth = 0;
-	if ((rc = expand_pct(ld, e, &pct)) == 0)
-		rc = expand_env(ld, e, pct.ptr, pct.len, &env);
-	rt_buf_free(&pct);
+	int rc = expand_value(ld, e, &v);
 	if (rc == 0)
-		*out = rt_buf_detach(&env);
-	rt_buf_free(&env);
+		*out = rt_buf_detach(&v);
+	rt_buf_free(&v);
 	return rc;
 }
 

@@ -389,6 +389,14 @@ static int write_revision(retort *r, newrev *n, const retort_revision_options *o
 		rc = config_error(r, rc, r->cfg.file_template_line);
 		goto done;
 	}
+	if (strchr(fname.ptr, '/') || strchr(fname.ptr, '\\') || !strcmp(fname.ptr, "..") ||
+	    !strcmp(fname.ptr, ".") || !fname.len) {
+		rc = rt_error(&r->err, RETORT_ECONFIG,
+			      "file_template makes '%s', which is not a file name in the version "
+			      "location '%s'", fname.ptr, n->dir);
+		rc = config_error(r, rc, r->cfg.file_template_line);
+		goto done;
+	}
 	rt_buf_puts(&fname, ".sql");
 	rt_path_join(&path, n->dir, fname.ptr);
 	rt_create_date(&date, &now, r->cfg.timezone);

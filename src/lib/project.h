@@ -39,6 +39,7 @@ struct retort {
 	rt_graph graph;
 
 	retort_conn *conn;
+	bool writing;             /* the command writes: it may create the database */
 	bool state_ok;
 	rt_state state;
 };

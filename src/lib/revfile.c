@@ -704,7 +704,20 @@ bool rt_revid_valid(const char *id, rt_err *err)
 		rt_error(err, RETORT_EPARSE, "empty revision id");
 		return false;
 	}
+	/* the names of revspec.c's keywords would always mean the keyword */
+	static const char *const reserved[] = { "head", "heads", "base", "current" };
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (!strcmp(id, reserved[i])) {
+			rt_error(err, RETORT_EPARSE,
+				 "'%s' is a reserved name, not a revision id", id);
+			return false;
+		}
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+		if (*p == '/' || *p == '\\') {
+			rt_error(err, RETORT_EPARSE,
+				 "revision id '%.40s' contains '%c' (ids name files)", id, *p);
+			return false;
+		}
 		if (strchr("@-+:,", *p)) {
 			rt_error(err, RETORT_EPARSE, "revision id '%.40s' contains '%c'", id, *p);
 			return false;

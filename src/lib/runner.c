@@ -33,6 +33,7 @@ static int run_init(run *u, retort *r, const retort_run_options *o, const char *
 	u->offline = u->o->sql != NULL;
 	u->purge = u->o->purge != 0;
 	u->t0 = rt_now();
+	r->writing = true;
 	rt_buf_init(&u->table);
 	rt_buf_init(&u->logtable);
 	rt_buf_init(&u->lockkey);

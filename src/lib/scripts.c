@@ -43,7 +43,7 @@ static bool is_sql(const char *name, size_t n)
 	return n >= 4 && !memcmp(name + n - 4, ".sql", 4);
 }
 
-/* rt_listdir's rules: no dot files, regular files or links (or unknown). */
+/* No dot files; every *.sql entry, whatever its type. */
 static void list_folder(DIR *d, listing *l)
 {
 	struct dirent *e;
@@ -51,8 +51,7 @@ static void list_folder(DIR *d, listing *l)
 		size_t n = strlen(e->d_name);
 		if (e->d_name[0] == '.' || !is_sql(e->d_name, n))
 			continue;
-		if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN && e->d_type != DT_LNK)
-			continue;
+		/* anything else named *.sql is refused when read (read_entry) */
 		/* each name is kept behind a byte that says whether it is regular */
 		RT_ARRAY_GROW(l->at, l->n, l->cap);
 		rt_buf_putc(&l->names, e->d_type == DT_REG ? 'r' : '?');
@@ -72,26 +71,33 @@ static void list_folder(DIR *d, listing *l)
  * buffer larger than any revision file is likely to be: a regular file
  * gives less than was asked only at its end, so a short read is the whole
  * file and neither fstat nor the read that finds the end is needed (a full
- * buffer reads on).  Links and unknown types are checked with fstat first,
- * so that a link to a folder or a device is refused.  Three system calls
- * per file instead of five: with ten thousand files, they are most of the
- * time of `retort heads`.
+ * buffer reads on).  Links and unknown types are checked with fstatat
+ * before anything is opened, so that a link to a folder, a FIFO or a
+ * device is refused instead of blocking the open; O_NONBLOCK covers what
+ * changes in between.
  */
 #define READ_CHUNK 65536
 
 static int read_entry(int dirfd, const char *name, bool regular, rt_buf *text)
 {
 	rt_buf_clear(text);
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (!regular) {
+		struct stat st;
+		if (fstatat(dirfd, name, &st, 0) < 0)
+			return -1;
+		if (!S_ISREG(st.st_mode)) {
+			errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+			return -1;
+		}
+	}
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	if (!regular) {
 		struct stat st;
-		int e = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR
-						 : !S_ISREG(st.st_mode) ? EINVAL : 0;
-		if (e) {
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 			close(fd);
-			errno = e;
+			errno = ENODEV;
 			return -1;
 		}
 	}
@@ -127,8 +133,19 @@ static int load_file(retort *r, int dirfd, const char *name, const char *path, r
 	if (cache && fs && rt_revcache_get(cache, name, fs, path, rf))
 		return 0;
 	*fresh = true;
-	if (read_entry(dirfd, name, name[-1] == 'r', text) < 0)
+	if (read_entry(dirfd, name, name[-1] == 'r', text) < 0) {
+		/* what is in the folder is not a revision file: the folder is bad */
+		const char *why = errno == ENOENT ? "a symbolic link to nothing"
+				  : errno == ELOOP ? "a symbolic link that loops"
+				  : errno == EISDIR ? "a folder"
+				  : errno == ENODEV ? "not a regular file (a FIFO, socket or device)"
+				  : NULL;
+		if (why)
+			return rt_error(&r->err, RETORT_EPARSE,
+					"%s: %s, not a revision file; remove it from the version "
+					"location", path, why);
 		return rt_error(&r->err, RETORT_EIO, "cannot read '%s': %s", path, strerror(errno));
+	}
 	return rt_revfile_parse(rf, path, text->ptr, text->len, &r->err);
 }
 

@@ -143,3 +143,96 @@ CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 1; END';" ""
 	expect_eq "$(rows)" b00000000002
 	expect_eq "$(sql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_t_x'::regclass")" t
 }
+
+@test "special files in a version location: a FIFO never blocks; links to nothing, loops and folders are refused (exit 2)" {
+	project
+	chain 1
+	retort upgrade head 2>/dev/null
+	BEFORE=$(dbsum)
+	FILES_BEFORE=$(files_now)
+	local v=migrations/versions out
+	mkfifo fifo
+	ln -s ../../fifo $v/x_fifo.sql
+	out=$(refused "fifo link" "x_fifo\\.sql: not a regular file" timeout 10 "$RETORT" heads)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+	rm $v/x_fifo.sql
+	ln -s nowhere $v/x_dangling.sql
+	out=$(refused "dangling link" "x_dangling\\.sql: a symbolic link to nothing" retort heads)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+	rm $v/x_dangling.sql
+	ln -s x_loop.sql $v/x_loop.sql
+	out=$(refused "looping link" "x_loop\\.sql: a symbolic link that loops" retort upgrade head)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+	rm $v/x_loop.sql
+	mkdir $v/x_dir.sql
+	out=$(refused "folder" "x_dir\\.sql: a folder" retort history)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
+@test "reading commands never create a database; they say it does not exist (exit 1)" {
+	only_db sqlite "a PostgreSQL database is never created by retort"
+	project
+	chain 2
+	set_url "sqlite:///typo.db"
+	local cmd
+	for cmd in current status "history -i" check diff "current --check-heads"; do
+		run --separate-stderr retort $cmd
+		expect_status 1
+		expect_match "$stderr" "the database file 'typo\\.db' does not exist"
+		[ ! -e typo.db ] || { echo "$cmd created typo.db"; return 1; }
+	done
+	# upgrade creates it, as always
+	run retort upgrade head
+	expect_status 0
+	[ -e typo.db ]
+}
+
+@test "revision ids that would name another folder, and templates that leave the version location, are refused" {
+	project
+	BEFORE=$(dbsum)
+	FILES_BEFORE=$(files_now)
+	local out id
+	for id in ../../zz a/b 'a\b'; do
+		out=$(refused "--rev-id $id" "contains '[/\\\\]'" retort revision -m x --rev-id "$id")
+		[ -z "$out" ] || { echo "$out"; return 1; }
+	done
+	set_key file_template "../%%(rev)s_%%(slug)s"
+	FILES_BEFORE=$(files_now)
+	out=$(refused "template .." "retort\\.ini:[0-9]+: file_template makes '\\.\\./" retort revision -m x)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+	set_key file_template "%%(rev)s/%%(slug)s"
+	FILES_BEFORE=$(files_now)
+	out=$(refused "template /" "retort\\.ini:[0-9]+: file_template makes '[0-9a-f]+/x'" retort revision -m x)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
+@test "head, heads, base and current are refused as revision ids, given or in a file" {
+	project
+	BEFORE=$(dbsum)
+	FILES_BEFORE=$(files_now)
+	local out id
+	for id in head heads base current; do
+		out=$(refused "--rev-id $id" "'$id' is a reserved name" retort revision -m x --rev-id "$id")
+		[ -z "$out" ] || { echo "$out"; return 1; }
+	done
+	mkrev head "" "named head" "CREATE TABLE t1 (x INTEGER);" ""
+	FILES_BEFORE=$(files_now)
+	out=$(refused "file" "head_named_head\\.sql:3: 'head' is a reserved name" retort heads)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
+@test "%(here)s in a folder whose name looks like a variable is not expanded again" {
+	mkdir 'we${HOME}ird'
+	cd 'we${HOME}ird'
+	project
+	set_key script_location '%(here)s/migrations'
+	chain 1
+	run --separate-stderr retort heads
+	expect_status 0
+	expect_match "$output" "$(chain_id 1) \\(head\\)"
+	# and a variable's value is not interpolated either
+	set_key script_location '${MIGS}'
+	MIGS='%(here)s/migrations' run --separate-stderr retort heads
+	expect_status 2
+	expect_match "$stderr" "/%\\(here\\)s/migrations/versions' is not a folder"
+}

@@ -115,6 +115,14 @@ $B -> $D, index todos status"
 @test "current: nothing on a fresh database, then 'id (head)'" {
 	project
 	graph
+	if is_sqlite; then
+		# no file: it does not exist, and current does not make it
+		run --separate-stderr retort current
+		expect_status 1
+		expect_match "$stderr" "the database file 't\.db' does not exist"
+		[ ! -e t.db ]
+		sqlite3 t.db "PRAGMA user_version = 1"
+	fi
 	run --separate-stderr retort current
 	expect_status 0
 	expect_eq "$output" ""

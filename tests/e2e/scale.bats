@@ -56,6 +56,7 @@ last_id() { printf '%012x' $((N * 7919)); }
 	expect_status 0
 	expect_eq "$output" "$(last_id) (head)"
 
+	is_pg || sqlite3 t.db "PRAGMA user_version = 1" # an empty database
 	run --separate-stderr retort current
 	expect_status 0
 	expect_eq "$output" ""

@@ -365,6 +365,13 @@ static void test_runner__reading_commands_create_nothing(void **state)
 	project_open(&p);
 	char **rows = NULL;
 	size_t n = 99;
+	/* no database file: an error, and still no file */
+	assert_int_equal(retort_current(p.r, &rows, &n), RETORT_ECONNECT);
+	assert_non_null(strstr(retort_errmsg(p.r), "does not exist"));
+	assert_false(rt_isfile(p.db.ptr));
+	FILE *f = fopen(p.db.ptr, "w"); /* an empty database */
+	assert_non_null(f);
+	fclose(f);
 	EXPECT_OK(retort_current(p.r, &rows, &n));
 	assert_int_equal(n, 0);
 	retort_strings_free(rows);

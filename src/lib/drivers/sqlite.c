@@ -64,7 +64,17 @@ static int sqlite_connect(retort_conn **out, const retort_conninfo *ci, retort_d
 	const char *path = ci->database && ci->database[0] ? ci->database : ":memory:";
 	sqlite3 *db = NULL;
 	*out = NULL;
-	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	struct stat st;
+	if (ci->no_create && strcmp(path, ":memory:") && stat(path, &st) != 0 && errno == ENOENT) {
+		char msg[1024];
+		snprintf(msg, sizeof(msg),
+			 "the database file '%s' does not exist (a reading command never creates "
+			 "one; `retort upgrade` does)", path);
+		set_error(err, msg, -1);
+		return RETORT_EIO; /* not worth waiting for, as a server is */
+	}
+	int flags = SQLITE_OPEN_READWRITE | (ci->no_create ? 0 : SQLITE_OPEN_CREATE);
+	int rc = sqlite3_open_v2(path, &db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "unable to open database file '%s': %s", path,

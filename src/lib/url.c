@@ -234,9 +234,19 @@ static int parse_query(rt_url *u, const char *s, size_t n, const char *where,
 	return 0;
 }
 
+/*
+ * Whether a query key is the password, read as libpq reads it: decoded
+ * first ("pass%77ord" is "password"), and in any case, to be safe.  A key
+ * that does not decode is taken for one too.
+ */
 static bool is_password_key(const char *s, size_t n)
 {
-	return n == 8 && strncasecmp(s, "password", 8) == 0;
+	char *k = NULL;
+	if (decode(&k, s, n) < 0)
+		return true;
+	bool yes = strcasecmp(k, "password") == 0;
+	free(k);
+	return yes;
 }
 
 /*

@@ -215,6 +215,34 @@ pg_role_url() {
 	[[ "$seen" != *"$MARK"* ]]
 }
 
+@test "a password given as a percent-encoded query key is hidden as libpq reads it" {
+	local hp=127.0.0.1:1 k n=0
+	# libpq decodes the key, so each of these is the password
+	for k in 'pass%77ord' '%70assword' 'PASS%57ORD' '%70%61%73%73%77%6f%72%64'; do
+		n=$((n + 1))
+		try enc$n --url "postgresql://app@$hp/prod?$k=$MARK" current
+		try encj$n --url "postgresql://app@$hp/prod?sslmode=disable&$k=${MARK}x" --json current
+		grep -q '\*\*\*' "out/enc$n.err" || { echo "no redaction: $(cat "out/enc$n.err")" >&2; return 1; }
+	done
+	# offline, the heading of the script names the URL too
+	try encsql --url "postgresql://app@$hp/prod?pass%77ord=$MARK" upgrade head --sql
+	[ "$(rc encsql)" = 0 ]
+	leak_check
+}
+
+@test "PostgreSQL: a password equal to the user's name hides the password, not the name" {
+	only_db postgresql "a real server checks the password"
+	local role="${DB_PREFIX}_same" hostport=${PG_BASE#*@}
+	pg_admin "CREATE ROLE \"$role\" LOGIN PASSWORD 'other'" >/dev/null
+	db_made role "$role"
+	try same --url "postgresql://$role:$role@$hostport/postgres" current
+	[ "$(rc same)" = 1 ]
+	grep -q "password authentication failed for user \"$role\"" out/same.err ||
+		{ echo "the user's name was masked: $(cat out/same.err)" >&2; return 1; }
+	grep -q "postgresql://$role:\*\*\*@" out/same.err ||
+		{ echo "the URL's password was not masked: $(cat out/same.err)" >&2; return 1; }
+}
+
 # --- Hostile identifiers ----------------------------------------------------
 
 # The table names a hostile setting might try to smuggle SQL through.

@@ -62,6 +62,7 @@ typedef struct pg_conn {
 	retort_conn base; /* first, as the driver interface requires */
 	PGconn *pg;
 	char *secret[2];  /* passwords to scrub from messages (may be NULL) */
+	char *names[3];   /* the user, database and host names libpq used */
 	int byte_positions; /* SQL_ASCII database: error positions count bytes */
 } pg_conn;
 
@@ -81,8 +82,11 @@ static bool word_char(char ch)
  * Replace every occurrence of secret in b with "***".  A short secret (under
  * 6 bytes) is replaced only where it stands alone, not inside a word: a
  * password "a" must not turn "password authentication failed" into noise.
+ * A secret that is also the name of the user, the database or the host is
+ * left where the server quotes a name ("for user \"postgres\""): there it
+ * is the name, which is no secret.
  */
-static void scrub(rt_buf *b, const char *secret)
+static void scrub(rt_buf *b, const char *secret, bool is_a_name)
 {
 	if (!secret || !*secret || !strstr(b->ptr, secret))
 		return;
@@ -91,7 +95,9 @@ static void scrub(rt_buf *b, const char *secret)
 	rt_buf out = RT_BUF_INIT;
 	const char *p = b->ptr, *from = b->ptr, *hit;
 	while ((hit = strstr(from, secret))) {
-		if (whole && ((hit > b->ptr && word_char(hit[-1])) || word_char(hit[n]))) {
+		bool quoted = hit > b->ptr && hit[-1] == '"' && hit[n] == '"';
+		if ((whole && ((hit > b->ptr && word_char(hit[-1])) || word_char(hit[n]))) ||
+		    (is_a_name && quoted)) {
 			from = hit + 1;
 			continue;
 		}
@@ -104,16 +110,25 @@ static void scrub(rt_buf *b, const char *secret)
 	*b = out;
 }
 
+/* Whether s is one of the connection's names (user, database, host). */
+static bool is_name(const pg_conn *pc, const char *s)
+{
+	for (int i = 0; s && i < 3; i++)
+		if (pc->names[i] && !strcmp(pc->names[i], s))
+			return true;
+	return false;
+}
+
 /*
  * Copy src into dst as one line: scrubbed of the passwords, line breaks
  * turned into spaces, trailing blanks removed.
  */
-static void copy_text(char *dst, size_t cap, const char *src, char *const secret[2])
+static void copy_text(char *dst, size_t cap, const char *src, const pg_conn *pc)
 {
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_puts(&b, src ? src : "");
-	scrub(&b, secret[0]);
-	scrub(&b, secret[1]);
+	scrub(&b, pc->secret[0], is_name(pc, pc->secret[0]));
+	scrub(&b, pc->secret[1], is_name(pc, pc->secret[1]));
 	for (char *p = b.ptr; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
@@ -134,7 +149,7 @@ static int fail_conn(pg_conn *pc, int code, retort_dberror *err)
 	if (!err)
 		return code;
 	clear_error(err);
-	copy_text(err->message, sizeof(err->message), PQerrorMessage(pc->pg), pc->secret);
+	copy_text(err->message, sizeof(err->message), PQerrorMessage(pc->pg), pc);
 	if (!err->message[0])
 		snprintf(err->message, sizeof(err->message), "lost the connection to the server");
 	err->lost = PQstatus(pc->pg) == CONNECTION_BAD;
@@ -340,15 +355,15 @@ static int fail_result(pg_conn *pc, const PGresult *res, const char *sql, long d
 	clear_error(err);
 	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	copy_text(err->message, sizeof(err->message),
-		  primary ? primary : PQresultErrorMessage(res), pc->secret);
+		  primary ? primary : PQresultErrorMessage(res), pc);
 	if (!err->message[0])
-		copy_text(err->message, sizeof(err->message), PQerrorMessage(pc->pg), pc->secret);
+		copy_text(err->message, sizeof(err->message), PQerrorMessage(pc->pg), pc);
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	snprintf(err->sqlstate, sizeof(err->sqlstate), "%s", state ? state : "");
 	copy_text(err->detail, sizeof(err->detail), PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL),
-		  pc->secret);
+		  pc);
 	copy_text(err->hint, sizeof(err->hint), PQresultErrorField(res, PG_DIAG_MESSAGE_HINT),
-		  pc->secret);
+		  pc);
 	const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
 	err->position = pos ? strtol(pos, NULL, 10) : 0;
 	err->lost = conn_gone(pc, err->sqlstate);
@@ -759,6 +774,8 @@ static void free_conn(pg_conn *pc)
 	PQfinish(pc->pg);
 	free(pc->secret[0]);
 	free(pc->secret[1]);
+	for (int i = 0; i < 3; i++)
+		free(pc->names[i]);
 	free(pc);
 }
 
@@ -777,6 +794,10 @@ static int pgd_connect(retort_conn **out, const retort_conninfo *ci, retort_dber
 	const char *used = pc->pg ? PQpass(pc->pg) : NULL;
 	if (used && *used)
 		pc->secret[1] = rt_xstrdup(used);
+	const char *names[3] = { pc->pg ? PQuser(pc->pg) : NULL, pc->pg ? PQdb(pc->pg) : NULL,
+				 pc->pg ? PQhost(pc->pg) : NULL };
+	for (int i = 0; i < 3; i++)
+		pc->names[i] = names[i] && *names[i] ? rt_xstrdup(names[i]) : NULL;
 	int ret = 0;
 	if (!pc->pg)
 		ret = fail_msg(err, RETORT_ECONNECT, "out of memory connecting to the server");

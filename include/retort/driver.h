@@ -43,7 +43,8 @@ typedef struct retort_conninfo {
 	size_t n_query;
 	double busy_timeout;  /* seconds to wait on a locked database */
 	int no_create;        /* a reading command: never create the database
-	                         (SQLite: a missing file is an error) */
+	                         (SQLite: a missing file is an error, or with
+	                         2 an empty database, in memory) */
 } retort_conninfo;
 
 /*

@@ -185,7 +185,7 @@ static int connect_once(retort *r, bool *retry)
 		.query_vals = (const char *const *)r->url.query_vals.v,
 		.n_query = r->url.query_keys.len,
 		.busy_timeout = r->cfg.lock_timeout,
-		.no_create = !r->writing,
+		.no_create = r->writing ? 0 : r->missing_is_empty ? 2 : 1,
 	};
 	retort_dberror e = { .offset = -1 };
 	int rc = rt_db_connect(r, r->dialect->driver, &r->conn, &ci, &e);

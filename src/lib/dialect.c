@@ -56,6 +56,7 @@ static const rt_dialect sqlite_dialect = {
 	.log_id_type = "INTEGER PRIMARY KEY",
 	.text_type = "TEXT",
 	.time_type = "VARCHAR(40)",
+	.offline_now_sql = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
 };
 
 /* pg_locks' view of the advisory lock drivers/postgres.c takes for key. */
@@ -87,6 +88,9 @@ static const rt_dialect postgresql_dialect = {
 	.elapsed_ms_sql = "CAST(round(1000 * extract(epoch FROM clock_timestamp() - "
 			  "statement_timestamp())) AS INTEGER)",
 	.lock_table_mode = " IN EXCLUSIVE MODE",
+	.offline_now_sql = "to_char(now() AT TIME ZONE 'UTC', "
+			   "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+	.offline_user_sql = "current_user",
 	.lock_held_sql = pg_lock_held_sql,
 };
 

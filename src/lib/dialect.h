@@ -53,6 +53,13 @@ typedef struct rt_dialect {
 	 * the run lock (SQLite's is a lock file).
 	 */
 	void (*lock_held_sql)(rt_buf *b, const char *key);
+	/*
+	 * In an offline script, retort_log's applied_at and applied_by as SQL
+	 * evaluated when the script runs (UTC, as "2026-01-02T03:04:05.678Z"),
+	 * not when it was written.  NULL: the writer's time and user@host.
+	 */
+	const char *offline_now_sql;
+	const char *offline_user_sql;
 } rt_dialect;
 
 const rt_dialect *rt_dialect_for(rt_scheme scheme);

@@ -434,6 +434,8 @@ int retort_revision(retort *r, const retort_revision_options *o, char **path_out
 	    (rc = resolve_depends(r, &n, o)) || (rc = choose_dir(r, &n, o->version_path)))
 		goto done;
 	if (o->autogenerate) {
+		/* a new project's database may not exist yet: it is empty */
+		r->missing_is_empty = true;
 		/* both sections from the model; Alembic writes the file even when
 		   nothing changed, and so do we */
 		if ((rc = retort_diff(r, RETORT_DIFF_AT_HEAD, &diff)))

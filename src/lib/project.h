@@ -40,6 +40,7 @@ struct retort {
 
 	retort_conn *conn;
 	bool writing;             /* the command writes: it may create the database */
+	bool missing_is_empty;    /* reading: a database not made yet is empty */
 	bool state_ok;
 	rt_state state;
 };

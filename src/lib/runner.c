@@ -557,12 +557,32 @@ fail:
 	return rc;
 }
 
+static int run_step_sql(run *u, const rt_plan *p, size_t i, bool own_txn, bool *moved);
+
 /*
  * Run step i of the plan.  own_txn: the step is its own transaction (else
  * the caller holds one around the whole run).  *moved: the version table no
- * longer holds what the plan expects; nothing was done.
+ * longer holds what the plan expects; nothing was done.  A failure names
+ * the step's file, wherever it happened (beginning, its bookkeeping, the
+ * COMMIT: a disk found full there, a lock not had in time).
  */
 static int run_step(run *u, const rt_plan *p, size_t i, bool own_txn, bool *moved)
+{
+	int rc = run_step_sql(u, p, i, own_txn, moved);
+	const rt_step *s = &p->steps[i];
+	if (!rc || s->kind == RT_STEP_STAMP || rc == RETORT_ELOCK)
+		return rc;
+	const char *path = step_path(u, s);
+	if (!strncmp(u->r->err.msg, path, strlen(path)))
+		return rc;
+	rt_err e = u->r->err;
+	const char *hint = strstr(e.msg, "database is locked")
+		? " (another connection held the database's write lock for longer than "
+		  "lock_timeout)" : "";
+	return rt_error(&u->r->err, rc, "%s: this step was not applied: %s%s", path, e.msg, hint);
+}
+
+static int run_step_sql(run *u, const rt_plan *p, size_t i, bool own_txn, bool *moved)
 {
 	const rt_step *s = &p->steps[i];
 	const rt_section *sec = step_section(u, s);
@@ -934,6 +954,8 @@ static int run_offline(run *u, run_kind k, resolve_fn fn, const char *const *spe
 		goto done;
 	if (from_base)
 		rt_run_ensure_tables(u, true);
+	else
+		rt_run_offline_log_table(u);
 	rc = run_plan(u, &p, &(bool){ false });
 done:
 	rt_plan_free(&p);

@@ -72,6 +72,8 @@ int rt_run_locate(run *u);
 int rt_run_collect_rows(void *data, int ncols, const char *const *values);
 /* "SELECT 'retort:row', version_num FROM <table>": rows rt_run_collect_rows takes. */
 void rt_run_sql_rows(run *u, rt_buf *b);
+/* Offline, from a revision: retort_log "IF NOT EXISTS". */
+void rt_run_offline_log_table(run *u);
 /* Create the version table (and retort_log, with_log) where missing. */
 int rt_run_ensure_tables(run *u, bool with_log);
 

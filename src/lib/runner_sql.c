@@ -65,7 +65,7 @@ static void ddl_log_table(run *u, rt_buf *b, const char *ind)
 {
 	const rt_dialect *d = u->r->dialect;
 	rt_buf_printf(b,
-		      "CREATE TABLE %s (\n"
+		      "CREATE TABLE IF NOT EXISTS %s (\n"
 		      "%sid %s, \n"
 		      "%srevision VARCHAR(32) NOT NULL, \n"
 		      "%soperation VARCHAR(16) NOT NULL, \n"
@@ -129,12 +129,19 @@ void rt_run_sql_log_insert(run *u, rt_buf *b, const log_entry *e)
 	rt_buf_puts(b, ", ");
 	put_lit(u, b, e->downgrade_sql);
 	rt_buf_puts(b, ", ");
-	put_lit(u, b, at.ptr);
+	const rt_dialect *d = u->r->dialect;
+	if (u->offline && d->offline_now_sql)
+		rt_buf_puts(b, d->offline_now_sql);
+	else
+		put_lit(u, b, at.ptr);
 	if (e->duration_sql)
 		rt_buf_printf(b, ", %s, ", e->duration_sql);
 	else
 		rt_buf_printf(b, ", %ld, ", e->duration_ms);
-	put_lit(u, b, u->applied_by);
+	if (u->offline && d->offline_user_sql)
+		rt_buf_puts(b, d->offline_user_sql);
+	else
+		put_lit(u, b, u->applied_by);
 	rt_buf_puts(b, ", ");
 	put_lit(u, b, RETORT_VERSION);
 	rt_buf_puts(b, ", ");
@@ -263,15 +270,64 @@ int rt_run_collect_rows(void *data, int ncols, const char *const *values)
 }
 
 /*
+ * Offline, for a range that starts at a revision: retort_log may not exist
+ * yet where the script runs (a database only Alembic has run), so the
+ * script creates it if missing.
+ */
+void rt_run_offline_log_table(run *u)
+{
+	rt_buf sql = RT_BUF_INIT;
+	rt_run_begin(u);
+	ddl_log_table(u, &sql, "    ");
+	rt_run_send(u, sql.ptr);
+	rt_run_commit(u);
+	rt_buf_free(&sql);
+}
+
+/*
  * Create the version table and retort_log where missing, in a transaction
  * of their own (check, then create: SQLite's BEGIN IMMEDIATE makes the
  * check and the create one unit against another runner).
  */
+static int ensure_once(run *u, bool with_log);
+
+/*
+ * Two first runs that do not share a run lock (different version tables)
+ * may race to create retort_log: even with IF NOT EXISTS, PostgreSQL's
+ * loser fails on a unique index of its catalog although the table is there
+ * a moment later.  On that error only, try again (then it exists).
+ */
+static bool lost_create_race(const retort *r)
+{
+	return strstr(r->err.msg, "(SQLSTATE 23505)") || strstr(r->err.msg, "(SQLSTATE 42P07)");
+}
+
 int rt_run_ensure_tables(run *u, bool with_log)
+{
+	int rc = ensure_once(u, with_log);
+	for (int i = 0; rc && !u->offline && lost_create_race(u->r) && i < 2; i++) {
+		rt_log(u->r, RETORT_LOG_DEBUG, "creating the tables failed (%s); trying again",
+		       u->r->err.msg);
+		rt_err_clear(&u->r->err);
+		rc = ensure_once(u, with_log);
+	}
+	return rc;
+}
+
+static int ensure_once(run *u, bool with_log)
 {
 	retort *r = u->r;
 	rt_buf sql = RT_BUF_INIT;
 	int exists = 0, rc;
+	if (!u->offline) {
+		/* both there (every run but the first): no transaction needed */
+		int v = 0, l = !with_log;
+		if ((rc = rt_db_table_exists(r, rt_run_schema(u), r->cfg.version_table, &v)) ||
+		    (with_log && (rc = rt_db_table_exists(r, rt_run_schema(u), "retort_log", &l))))
+			return rc;
+		if (v && l)
+			return 0;
+	}
 	if ((rc = rt_run_begin(u)))
 		goto done;
 	if (!u->offline)

@@ -273,6 +273,7 @@ CREATE TABLE u (
     id INTEGER PRIMARY KEY,
     x INTEGER REFERENCES
 );"
+	is_pg || sqlite3 t.db "PRAGMA user_version = 1"
 	run --separate-stderr retort diff
 	expect_status 2
 	one_error
@@ -286,6 +287,7 @@ CREATE TABLE u (
 	printf 'CREATE TABLE a (id INTEGER PRIMARY KEY);\n' >model/01_a.sql
 	printf 'CREATE VIEW v AS SELECT * FROM b;\n' >model/10_v.sql
 	set_key model model
+	is_pg || sqlite3 t.db "PRAGMA user_version = 1"
 	run --separate-stderr retort check
 	expect_status 1
 	expect_eq "$output" "New upgrade operations detected:
@@ -296,6 +298,7 @@ CREATE TABLE u (
 
 @test "a missing model is a configuration error" {
 	project
+	is_pg || sqlite3 t.db "PRAGMA user_version = 1"
 	run --separate-stderr retort check
 	expect_status 2
 	expect_match "$stderr" "no model: 'schema\\.sql' does not exist"

@@ -236,3 +236,42 @@ CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 1; END';" ""
 	expect_status 2
 	expect_match "$stderr" "/%\\(here\\)s/migrations/versions' is not a folder"
 }
+
+@test "a step that cannot have SQLite's write lock in time is named, and so is the holder's kind" {
+	only_db sqlite "SQLite's file lock"
+	project
+	set_key lock_timeout 1s
+	chain 2
+	retort upgrade "$(chain_id 1)" 2>/dev/null
+	# another connection holds the write lock for 5 s
+	sqlite3 t.db "BEGIN IMMEDIATE; WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000) SELECT count(*) FROM c; COMMIT;" >/dev/null &
+	local holder=$!
+	sleep 0.3
+	run --separate-stderr retort upgrade head
+	kill "$holder" 2>/dev/null || true
+	wait "$holder" 2>/dev/null || true
+	expect_status 1
+	one_error
+	expect_match "$stderr" "$(chain_id 2)_step_2\\.sql: this step was not applied: .*database is locked.*write lock"
+	expect_eq "$(rows)" "$(chain_id 1)"
+}
+
+@test "two first runs with different version tables both create what they need" {
+	only_db postgresql "the catalog race of CREATE TABLE is PostgreSQL's"
+	local round i url
+	for round in 1 2 3 4 5; do
+		url=$(dburl "r$round")
+		for i in 1 2 3; do
+			rm -rf "p$i" && mkdir "p$i"
+			(cd "p$i" && retort init >/dev/null 2>&1 && set_url "$url" && set_key version_table "v$i" &&
+				mkrev "a0000000000$i" "" "one" "CREATE TABLE t1_$i (x INTEGER);" "DROP TABLE t1_$i;")
+		done
+		rm -f r?.rc
+		for i in 1 2 3; do (cd "p$i" && "$RETORT" upgrade head >"../r$i.out" 2>&1; echo $? >"../r$i.rc") 3>&- & done
+		for i in $(seq 1 600); do [ -s r1.rc ] && [ -s r2.rc ] && [ -s r3.rc ] && break; sleep 0.05; done
+		for i in 1 2 3; do
+			[ "$(cat "r$i.rc")" = 0 ] || { echo "round $round, runner $i: $(cat "r$i.out")"; return 1; }
+		done
+		expect_eq "$(sql_on "r$round" "SELECT count(*) FROM retort_log")" 3
+	done
+}

@@ -122,3 +122,39 @@ before() {
 	expect_match "$output" "INSERT INTO alembic_version"
 	expect_no_match "$output$stderr" 'MARKER|Se@cr'
 }
+
+@test "a range's script runs on a database only Alembic has touched; the journal's who and when come from the run" {
+	project
+	chain 3
+	# what Alembic leaves: its version table at the first revision, no retort_log
+	sql "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"
+	sql "INSERT INTO alembic_version VALUES ('$(chain_id 1)')"
+	sql "CREATE TABLE t1 (x INTEGER)"
+	run --separate-stderr retort upgrade "$(chain_id 1):head" --sql
+	expect_status 0
+	expect_match "$output" "CREATE TABLE IF NOT EXISTS retort_log"
+	sleep 1.1 # the script's applied_at must be when it runs, not when it was made
+	local t0
+	if is_pg; then
+		t0=$(sql "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')")
+		printf '%s\n' "$output" | psql -XAtq -v ON_ERROR_STOP=1 -d "$(db_conn t)" >/dev/null
+		expect_eq "$(sql "SELECT DISTINCT applied_by FROM retort_log")" "$(sql "SELECT current_user")"
+	else
+		t0=$(date -u +%Y-%m-%dT%H:%M:%S)
+		printf '%s\n' "$output" | sqlite3 -batch -bail t.db
+	fi
+	expect_eq "$(rows)" "$(chain_id 3)"
+	expect_eq "$(sql "SELECT count(*) FROM retort_log")" 2
+	local at
+	at=$(sql "SELECT min(applied_at) FROM retort_log")
+	[[ "$at" > "$t0" || "$at" == "$t0"* ]] || { echo "applied_at $at is before the script ran ($t0)"; return 1; }
+	# the same script twice on a database that has the journal: still fine
+	run --separate-stderr retort downgrade "head:$(chain_id 1)" --sql
+	expect_status 0
+	if is_pg; then
+		printf '%s\n' "$output" | psql -XAtq -v ON_ERROR_STOP=1 -d "$(db_conn t)" >/dev/null
+	else
+		printf '%s\n' "$output" | sqlite3 -batch -bail t.db
+	fi
+	expect_eq "$(rows)" "$(chain_id 1)"
+}

@@ -65,6 +65,9 @@ static int sqlite_connect(retort_conn **out, const retort_conninfo *ci, retort_d
 	sqlite3 *db = NULL;
 	*out = NULL;
 	struct stat st;
+	if (ci->no_create == 2 && strcmp(path, ":memory:") && stat(path, &st) != 0 &&
+	    errno == ENOENT)
+		path = ":memory:";
 	if (ci->no_create && strcmp(path, ":memory:") && stat(path, &st) != 0 && errno == ENOENT) {
 		char msg[1024];
 		snprintf(msg, sizeof(msg),

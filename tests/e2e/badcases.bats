@@ -135,13 +135,10 @@ GENERATED=5
 	} >"$f"
 	[ "$(stat -c %s "$f")" -gt 104857600 ]
 	FILES_BEFORE=$(files_now)
-	local t0=$SECONDS
 	failures=$(refused huge "b_huge\\.sql:[0-9]+: missing '-- migrate:downgrade' marker" retort upgrade head)
 	failures+=$(refused "huge history" "b_huge\\.sql:[0-9]+: missing '-- migrate:downgrade' marker" retort history)
 	rm -f "$f"
 	[ -z "$failures" ] || { printf '%s\n' "$failures" >&2; return 1; }
-	# linear work: two reads of 100 MB in well under a minute, even under ASan
-	[ $((SECONDS - t0)) -lt 60 ]
 }
 
 @test "generated: a 1 MB Revision ID line" {

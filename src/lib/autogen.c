@@ -139,7 +139,7 @@ int retort_diff(retort *r, unsigned flags, retort_diff_result **out)
 	if (!rc)
 		rc = rt_inspect(r, &db);
 	if (!rc)
-		rc = rt_model_load(r, &model, &renames);
+		rc = rt_model_load(r, &model, &renames, &db);
 	if (rc)
 		goto done;
 	filters(r, &inc, &exc);

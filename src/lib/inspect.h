@@ -25,5 +25,11 @@ void rt_rows_free(rt_rows *rs);
 int rt_inspect_sqlite(retort *r, rt_schema *out);
 /* schema: the one to read; NULL: the connection's current_schema(). */
 int rt_inspect_postgres(retort *r, const char *schema, rt_schema *out);
+/*
+ * On the scratch connection holding the model: bring the CHECK expressions
+ * of tables in both schemas whose checks differ to the text PostgreSQL
+ * reads them back as (in_txn: the scratch is inside a transaction).
+ */
+void rt_pg_canon_checks(retort *r, rt_schema *db, rt_schema *model, bool in_txn);
 
 #endif

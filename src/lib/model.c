@@ -303,7 +303,7 @@ static int inspect_scratch(retort *r, rt_schema *out)
 	return rt_inspect(r, out);
 }
 
-int rt_model_load(retort *r, rt_schema *out, rt_renames *renames)
+int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db)
 {
 	memset(out, 0, sizeof(*out));
 	memset(renames, 0, sizeof(*renames));
@@ -325,6 +325,10 @@ int rt_model_load(retort *r, rt_schema *out, rt_renames *renames)
 			rc = load_file(r, paths.v[i], renames);
 		if (!rc)
 			rc = inspect_scratch(r, out);
+#ifdef RETORT_WITH_POSTGRES
+		if (!rc && db && !strcmp(r->dialect->name, "postgresql"))
+			rt_pg_canon_checks(r, db, out, sc.txn);
+#endif
 		r->conn = own;
 	}
 	rc = scratch_close(r, &sc, rc);

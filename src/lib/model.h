@@ -16,9 +16,12 @@
 /*
  * Load the model into *out, and its `-- retort:renamed-from old` comments
  * into *renames.  A statement of the model that fails is RETORT_EPARSE:
- * "schema.sql:12: near "TABL": syntax error".
+ * "schema.sql:12: near "TABL": syntax error".  db, when given, is the
+ * database side it is to be compared with: where the database deparses an
+ * expression into text it reads back differently (PostgreSQL's CHECKs),
+ * both sides are brought to the same form while the model is loaded.
  */
-int rt_model_load(retort *r, rt_schema *out, rt_renames *renames);
+int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db);
 
 /* Read the handle's current connection with the dialect's inspector. */
 int rt_inspect(retort *r, rt_schema *out);

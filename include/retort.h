@@ -50,7 +50,8 @@ extern "C" {
 	X(ELOCK, -12, "lock not acquired")                               \
 	X(EDIFF, -13, "differences found")                               \
 	X(ESTATE, -14, "the database is not in the required state")      \
-	X(EUNSUPPORTED, -15, "not supported")
+	X(EUNSUPPORTED, -15, "not supported")                            \
+	X(EINTERRUPTED, -16, "interrupted")
 
 enum {
 #define RETORT_X_(name, value, text) RETORT_##name = value,
@@ -109,6 +110,14 @@ RETORT_API void retort_free(retort *r);
 RETORT_API const char *retort_errmsg(const retort *r);
 RETORT_API const char *retort_strerror(int code);
 RETORT_API int retort_exit_code(int code);
+/*
+ * Ask the call running on r (in another thread, or from a signal handler:
+ * it is async-signal-safe) to stop at its next safe point and return
+ * RETORT_EINTERRUPTED, having undone what it must: the scratch database
+ * of check, diff and revision --autogenerate is dropped.  As
+ * sqlite3_interrupt() does.
+ */
+RETORT_API void retort_interrupt(retort *r);
 RETORT_API const char *retort_version(void);
 
 /* --- The project ------------------------------------------------------- */

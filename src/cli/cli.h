@@ -106,6 +106,11 @@ int cli_parse_none(cli *c, const cli_cmd *cmd, const cli_opt *opts, int argc,
 int cli_open(cli *c, unsigned flags, retort **out);
 /* Print "retort: <message>" for a failed call and return its exit code. */
 int cli_fail(retort *r, int rc);
+/*
+ * Until the process ends, the first SIGINT or SIGTERM asks r's running call
+ * to stop and clean up (retort_interrupt); a second one ends the process.
+ */
+void cli_catch_interrupts(retort *r);
 /* Print "retort: <message>" (printf-style) and return 2: bad usage. */
 int cli_usage_error(const cli_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

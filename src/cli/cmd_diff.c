@@ -16,6 +16,7 @@ static int cmd_diff(cli *c, int argc, char **argv)
 	if ((code = cli_open(c, 0, &r)))
 		return code;
 	retort_diff_result *d = NULL;
+	cli_catch_interrupts(r);
 	int rc = retort_diff(r, 0, &d);
 	if (rc < 0) {
 		code = cli_fail(r, rc);

@@ -73,6 +73,8 @@ static int cmd_revision(cli *c, int argc, char **argv)
 		char *path = NULL;
 		a.o.depends_on = (const char *const *)a.depends_on.v;
 		a.o.ndepends_on = a.depends_on.len;
+		if (a.o.autogenerate)
+			cli_catch_interrupts(r);
 		int rc = retort_revision(r, &a.o, &path);
 		if (rc < 0)
 			code = cli_fail(r, rc);

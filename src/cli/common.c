@@ -3,9 +3,29 @@
  */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+static retort *interruptible;
+
+static void on_signal(int sig)
+{
+	retort_interrupt(interruptible);
+}
+
+void cli_catch_interrupts(retort *r)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND; /* the second signal is the default's */
+	sigemptyset(&sa.sa_mask);
+	interruptible = r;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 void cli_error(const char *fmt, ...)
 {

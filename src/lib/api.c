@@ -66,6 +66,12 @@ static void free_files(retort *r)
 	r->nfiles = 0;
 }
 
+void retort_interrupt(retort *r)
+{
+	if (r)
+		r->interrupted = 1;
+}
+
 void retort_free(retort *r)
 {
 	if (!r)

@@ -54,6 +54,8 @@ int retort_exit_code(int code)
 	case RETORT_EURL:
 	case RETORT_EEXISTS:
 		return 2;
+	case RETORT_EINTERRUPTED:
+		return 130; /* as a shell reports SIGINT */
 	default:
 		return 1;
 	}

@@ -165,6 +165,13 @@ static void scratch_name(rt_buf *out)
 		rt_buf_printf(out, "%02x", b[i]);
 }
 
+static int collect_first(void *data, int ncols, const char *const *values)
+{
+	if (ncols > 0 && values[0])
+		rt_strvec_push(data, values[0]);
+	return 0;
+}
+
 /* A failure of the scratch database, its message prefixed with what was done. */
 static int scratch_fail(retort *r, int rc, const char *what)
 {
@@ -200,6 +207,40 @@ static int scratch_schema(retort *r, scratch *sc)
 	return rc;
 }
 
+#define SCRATCH_MARK "retort scratch database, removed after use; created at "
+#define SCRATCH_STALE 3600 /* seconds after which a leftover is removed */
+
+/*
+ * A scratch database whose run was killed (SIGKILL, a cancelled CI job)
+ * was never dropped.  Each carries a comment with the time it was made:
+ * those over an hour old are dropped now, best effort, so leftovers cannot
+ * pile up.  A database without retort's comment is never touched.
+ */
+static void drop_stale_scratch(retort *r)
+{
+	rt_buf sql = RT_BUF_INIT;
+	rt_buf_printf(&sql,
+		      "SELECT pg_catalog.quote_ident(datname) FROM pg_catalog.pg_database"
+		      " WHERE datname LIKE 'retort\\_scratch\\_%%'"
+		      " AND pg_catalog.shobj_description(oid, 'pg_database') LIKE '%s%%'"
+		      " AND CAST(substr(pg_catalog.shobj_description(oid, 'pg_database'), %zu)"
+		      " AS bigint) < extract(epoch FROM now()) - %d",
+		      SCRATCH_MARK, strlen(SCRATCH_MARK) + 1, SCRATCH_STALE);
+	rt_strvec names = RT_STRVEC_INIT;
+	rt_err saved = r->err;
+	if (rt_db_query(r, sql.ptr, collect_first, &names) == 0)
+		for (size_t i = 0; i < names.len; i++) {
+			rt_buf_clear(&sql);
+			rt_buf_printf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", names.v[i]);
+			if (rt_db_exec(r, sql.ptr, NULL) == 0)
+				rt_log(r, RETORT_LOG_DEBUG, "dropped the stale scratch database %s",
+				       names.v[i]);
+		}
+	r->err = saved;
+	rt_strvec_free(&names);
+	rt_buf_free(&sql);
+}
+
 /* PostgreSQL without dev_url: a database of its own, else a schema. */
 static int scratch_database(retort *r, scratch *sc)
 {
@@ -208,6 +249,8 @@ static int scratch_database(retort *r, scratch *sc)
 	rt_buf_printf(&sql, "CREATE DATABASE %s", name.ptr);
 	retort_dberror e = { .offset = -1 };
 	int rc = rt_project_connect(r);
+	if (!rc)
+		drop_stale_scratch(r);
 	if (!rc && (rc = exec_on(r, r->conn, sql.ptr, &e)) && !strcmp(e.sqlstate, "42501")) {
 		/* no CREATEDB: a schema in the project's own database */
 		rt_err_clear(&r->err);
@@ -221,6 +264,11 @@ static int scratch_database(retort *r, scratch *sc)
 		goto done;
 	}
 	sc->dbname = rt_buf_detach(&name);
+	rt_buf_clear(&sql);
+	rt_buf_printf(&sql, "COMMENT ON DATABASE %s IS '" SCRATCH_MARK "%lld'", sc->dbname,
+		      (long long)time(NULL));
+	if ((rc = exec_on(r, r->conn, sql.ptr, NULL)))
+		goto done;
 	rc = connect_to(r, &r->url, sc->dbname, NULL, &sc->conn);
 	sc->own = sc->conn != NULL;
 done:
@@ -303,6 +351,15 @@ static int inspect_scratch(retort *r, rt_schema *out)
 	return rt_inspect(r, out);
 }
 
+/* retort_interrupt() was called: stop here (the scratch is undone after). */
+static int interrupted(retort *r)
+{
+	if (!r->interrupted)
+		return 0;
+	return rt_error(&r->err, RETORT_EINTERRUPTED,
+			"interrupted; the model's scratch database was removed");
+}
+
 int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db)
 {
 	memset(out, 0, sizeof(*out));
@@ -322,8 +379,9 @@ int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db)
 		retort_conn *own = r->conn;
 		r->conn = sc.conn;
 		for (size_t i = 0; !rc && i < paths.len; i++)
-			rc = load_file(r, paths.v[i], renames);
-		if (!rc)
+			if (!(rc = interrupted(r)))
+				rc = load_file(r, paths.v[i], renames);
+		if (!rc && !(rc = interrupted(r)))
 			rc = inspect_scratch(r, out);
 #ifdef RETORT_WITH_POSTGRES
 		if (!rc && db && !strcmp(r->dialect->name, "postgresql"))
@@ -332,6 +390,8 @@ int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db)
 		r->conn = own;
 	}
 	rc = scratch_close(r, &sc, rc);
+	if (!rc)
+		rc = interrupted(r);
 	if (rc)
 		rt_schema_free(out);
 	rt_strvec_free(&paths);

@@ -18,6 +18,7 @@
 #include "revfile.h"
 #include "url.h"
 
+#include <signal.h>
 #include <stdbool.h>
 
 struct retort {
@@ -41,6 +42,7 @@ struct retort {
 	retort_conn *conn;
 	bool writing;             /* the command writes: it may create the database */
 	bool missing_is_empty;    /* reading: a database not made yet is empty */
+	volatile sig_atomic_t interrupted; /* retort_interrupt() */
 	bool state_ok;
 	rt_state state;
 };

@@ -275,3 +275,60 @@ CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 1; END';" ""
 		expect_eq "$(sql_on "r$round" "SELECT count(*) FROM retort_log")" 3
 	done
 }
+
+# scratch_dbs: the scratch databases on the server, sorted.
+scratch_dbs() {
+	pg_admin "SELECT datname FROM pg_database WHERE datname LIKE 'retort\\_scratch\\_%' ORDER BY 1"
+}
+
+@test "Ctrl-C during check, diff or revision --autogenerate leaves no scratch database" {
+	only_db postgresql "the scratch database of a server"
+	project
+	chain 1
+	retort upgrade head 2>/dev/null
+	# a model that takes a while to load
+	printf 'CREATE TABLE slow (x int);\nSELECT pg_sleep(2);\n' >schema.sql
+	local before cmd pid rc
+	before=$(scratch_dbs)
+	for cmd in check diff "revision --autogenerate -m x"; do
+		# shellcheck disable=SC2086
+		"$RETORT" $cmd >out.txt 2>err.txt &
+		pid=$!
+		for _ in $(seq 1 100); do
+			[ "$(scratch_dbs)" != "$before" ] && break
+			sleep 0.05
+		done
+		[ "$(scratch_dbs)" != "$before" ] || { echo "$cmd: no scratch database appeared"; return 1; }
+		kill -INT "$pid"
+		rc=0
+		wait "$pid" || rc=$?
+		expect_eq "$rc" 130
+		expect_match "$(cat err.txt)" "interrupted"
+		expect_eq "$(scratch_dbs)" "$before"
+	done
+	[ -z "$(ls migrations/versions/*_x.sql 2>/dev/null)" ]
+}
+
+@test "a scratch database left by a killed run is removed by the next one after an hour" {
+	only_db postgresql "the scratch database of a server"
+	project
+	chain 1
+	retort upgrade head 2>/dev/null
+	printf 'CREATE TABLE t1 (x INTEGER);\n' >schema.sql
+	local old=$(( $(date +%s) - 7200 )) new=$(date +%s)
+	pg_admin "CREATE DATABASE retort_scratch_0ld0ld" >/dev/null
+	db_made db retort_scratch_0ld0ld
+	pg_admin "COMMENT ON DATABASE retort_scratch_0ld0ld IS 'retort scratch database, removed after use; created at $old'" >/dev/null
+	pg_admin "CREATE DATABASE retort_scratch_fresh0" >/dev/null
+	db_made db retort_scratch_fresh0
+	pg_admin "COMMENT ON DATABASE retort_scratch_fresh0 IS 'retort scratch database, removed after use; created at $new'" >/dev/null
+	pg_admin "CREATE DATABASE retort_scratch_n0tours" >/dev/null
+	db_made db retort_scratch_n0tours
+	run --separate-stderr retort check
+	expect_status 0
+	local left
+	left=$(scratch_dbs | tr '\n' ' ')
+	[[ "$left" != *retort_scratch_0ld0ld* ]] || { echo "the stale one is still there: $left"; return 1; }
+	[[ "$left" == *retort_scratch_fresh0* ]] || { echo "a fresh one (another run's) was dropped: $left"; return 1; }
+	[[ "$left" == *retort_scratch_n0tours* ]] || { echo "one without retort's comment was dropped: $left"; return 1; }
+}

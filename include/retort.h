@@ -67,7 +67,10 @@ typedef enum retort_level {
 	RETORT_LOG_WARN = 1,
 	RETORT_LOG_INFO = 2,  /* "Running upgrade a -> b, msg (12 ms)" */
 	RETORT_LOG_DEBUG = 3, /* SQL text with -v */
-	RETORT_LOG_PROGRESS = 4 /* step i of n: see retort_progress */
+	RETORT_LOG_PROGRESS = 4, /* step i of n: see retort_progress */
+	RETORT_LOG_STEP = 5   /* a step done: msg is "upgrade", "downgrade" or
+	                         "stamp"; progress->revision its revision,
+	                         progress->elapsed the step's own seconds */
 } retort_level;
 
 typedef struct retort_progress {
@@ -78,8 +81,8 @@ typedef struct retort_progress {
 } retort_progress;
 
 /*
- * Called for each log line.  For RETORT_LOG_PROGRESS, msg is a short text
- * and progress is set; for the other levels progress is NULL.
+ * Called for each log line.  For RETORT_LOG_PROGRESS and RETORT_LOG_STEP,
+ * progress is set; for the other levels it is NULL.
  */
 typedef void (*retort_log_fn)(void *data, retort_level level, const char *msg,
 			      const retort_progress *progress);

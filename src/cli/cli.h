@@ -30,6 +30,9 @@ typedef struct cli {
 	int json;            /* --json */
 	int wait;            /* --wait */
 	bool err_tty;        /* stderr is a terminal: progress lines allowed */
+	const char *command; /* the command's name, for --json documents */
+	json_t *steps;       /* --json: the steps a write command ran */
+	rt_buf sql;          /* --json --sql: the script */
 	size_t progress_len; /* width of the progress line now shown, 0: none */
 	double progress_at;  /* elapsed time of the last one drawn */
 } cli;
@@ -170,6 +173,14 @@ json_t *cli_json_strings(const char *const *v, size_t n);
 json_t *cli_json_current(retort *r, char *const *rows, size_t n);
 /* Print one document to stdout and release it. */
 void cli_json_print(json_t *doc);
+/* Whether a --json document was printed. */
+bool cli_json_printed(void);
+/* --json, after a write command: its steps and the version table's rows. */
+void cli_json_print_run(cli *c, retort *r);
+/* The error message just printed and its code (0: keep the last code). */
+void cli_json_note_error(const char *msg, int code);
+/* --json, for a failure: {"error": {...}} from the last error printed. */
+void cli_json_print_error(int exit_code);
 /* Print {"revisions": [...]}. */
 void cli_json_print_revs(const retort_rev *const *revs, size_t n);
 /* The operations of a model comparison. */

@@ -38,9 +38,15 @@ static int cmd_stamp(cli *c, int argc, char **argv)
 
 	retort *r;
 	if (!(code = cli_open(c, 0, &r))) {
+		if (o.sql)
+			o.sql_data = c;
+		if (c->json && !c->steps)
+			c->steps = json_array();
 		int rc = retort_stamp(r, (const char *const *)g.pos, g.npos, &o);
 		if (rc < 0)
 			code = cli_fail(r, rc);
+		else if (c->json)
+			cli_json_print_run(c, r);
 		retort_free(r);
 	}
 	cli_getopt_free(&g);

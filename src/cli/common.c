@@ -30,12 +30,14 @@ void cli_catch_interrupts(retort *r)
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout); /* keep the order of stdout and stderr on one terminal */
-	fputs("retort: ", stderr);
+	rt_buf b = RT_BUF_INIT;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	rt_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fflush(stdout); /* keep the order of stdout and stderr on one terminal */
+	fprintf(stderr, "retort: %s\n", b.ptr);
+	cli_json_note_error(b.ptr, 0);
+	rt_buf_free(&b);
 }
 
 int cli_usage_error(const cli_cmd *cmd, const char *fmt, ...)
@@ -59,6 +61,7 @@ int cli_fail(retort *r, int rc)
 	if (!msg || !*msg)
 		msg = retort_strerror(rc);
 	cli_error("%s", msg);
+	cli_json_note_error(msg, rc);
 	return retort_exit_code(rc);
 }
 
@@ -137,8 +140,12 @@ void cli_print_help(const cli_cmd *cmd)
 	       "come before or after the command; see 'retort help'.\n");
 }
 
+/* --sql: the script on stdout; with --json, gathered for one document. */
 void cli_sql_out(void *data, const char *sql)
 {
-	(void)data;
-	fputs(sql, stdout);
+	cli *c = data;
+	if (c && c->json)
+		rt_buf_puts(&c->sql, sql);
+	else
+		fputs(sql, stdout);
 }

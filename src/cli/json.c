@@ -4,6 +4,8 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 json_t *cli_json_strings(const char *const *v, size_t n)
 {
@@ -63,8 +65,16 @@ json_t *cli_json_current(retort *r, char *const *rows, size_t n)
 	return list;
 }
 
+static bool printed;
+
+bool cli_json_printed(void)
+{
+	return printed;
+}
+
 void cli_json_print(json_t *doc)
 {
+	printed = true;
 	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	putchar('\n');
 	json_decref(doc);
@@ -91,4 +101,72 @@ json_t *cli_json_ops(const retort_diff_result *d)
 		json_array_append_new(a, o);
 	}
 	return a;
+}
+
+void cli_json_print_run(cli *c, retort *r)
+{
+	json_t *doc = json_object();
+	json_object_set_new(doc, "command", json_string(c->command ? c->command : ""));
+	if (c->sql.len || !c->steps) {
+		json_object_set_new(doc, "sql", json_string(c->sql.ptr ? c->sql.ptr : ""));
+	} else {
+		json_object_set_new(doc, "steps", json_incref(c->steps));
+		char **rows = NULL;
+		size_t n = 0;
+		if (retort_current(r, &rows, &n) == 0) {
+			json_object_set_new(doc, "current",
+					    cli_json_strings((const char *const *)rows, n));
+			retort_strings_free(rows);
+		}
+	}
+	cli_json_print(doc);
+}
+
+/* The last error line, as cli_error printed it (without "retort: "). */
+static char last_error[2048];
+static int last_code = RETORT_EUSAGE;
+
+void cli_json_note_error(const char *msg, int code)
+{
+	snprintf(last_error, sizeof(last_error), "%s", msg);
+	if (code)
+		last_code = code;
+}
+
+static const char *code_name(int code)
+{
+	switch (code) {
+#define RETORT_X_(name, value, text) case value: return #name;
+	RETORT_ERRORS(RETORT_X_)
+#undef RETORT_X_
+	}
+	return "ERROR";
+}
+
+void cli_json_print_error(int exit_code)
+{
+	json_t *err = json_object();
+	json_object_set_new(err, "code", json_string(code_name(last_code)));
+	json_object_set_new(err, "exit", json_integer(exit_code));
+	json_object_set_new(err, "message", json_string(last_error));
+	/* "<file>:<line>: message", when the message names a place */
+	const char *p = last_error, *file_end = NULL;
+	long line = 0;
+	for (const char *q = strchr(p, ':'); q; q = strchr(q + 1, ':')) {
+		char *end;
+		long n = strtol(q + 1, &end, 10);
+		if (end > q + 1 && end[0] == ':' && end[1] == ' ' && n > 0) {
+			file_end = q;
+			line = n;
+			break;
+		}
+		if (q[1] == ' ')
+			break; /* "message: ..." before any place */
+	}
+	json_object_set_new(err, "file", file_end ? json_stringn(p, (size_t)(file_end - p))
+						  : json_null());
+	json_object_set_new(err, "line", file_end ? json_integer(line) : json_null());
+	json_t *doc = json_object();
+	json_object_set_new(doc, "error", err);
+	cli_json_print(doc);
 }

@@ -61,6 +61,18 @@ void cli_log(void *data, retort_level level, const char *msg,
 		progress(c, p);
 		return;
 	}
+	if (level == RETORT_LOG_STEP) {
+		if (c->json && p) {
+			json_t *s = json_object();
+			json_object_set_new(s, "revision", json_string(p->revision ? p->revision : ""));
+			json_object_set_new(s, "direction", json_string(msg));
+			json_object_set_new(s, "ms", json_integer((json_int_t)(p->elapsed * 1000 + 0.5)));
+			if (!c->steps)
+				c->steps = json_array();
+			json_array_append_new(c->steps, s);
+		}
+		return;
+	}
 	if ((level == RETORT_LOG_INFO && c->quiet) ||
 	    (level == RETORT_LOG_DEBUG && c->verbose < 1))
 		return;

@@ -110,6 +110,7 @@ static int run(cli *c, int argc, char **argv)
 		cli_error("unknown command '%s'; see 'retort help'", argv[at]);
 		return 2;
 	}
+	c->command = cmd->name;
 	return cmd->fn(c, argc - at, argv + at);
 }
 
@@ -121,6 +122,19 @@ int main(int argc, char **argv)
 
 	int code = run(&c, argc, argv);
 	cli_progress_clear(&c);
+	/* --json: one document on stdout, whatever happened */
+	if (c.json && !cli_json_printed()) {
+		if (code) {
+			cli_json_print_error(code);
+		} else {
+			json_t *doc = json_object();
+			json_object_set_new(doc, "command", json_string(c.command ? c.command : ""));
+			json_object_set_new(doc, "ok", json_true());
+			cli_json_print(doc);
+		}
+	}
+	json_decref(c.steps);
+	rt_buf_free(&c.sql);
 	code = check_stdout(code);
 	rt_strvec_free(&c.xargs);
 	return code;

@@ -49,9 +49,15 @@ int cli_migrate(cli *c, const cli_cmd *cmd, int argc, char **argv, cli_migrate_f
 	retort *r;
 	if ((code = cli_open(c, 0, &r)))
 		return code;
+	if (o.sql)
+		o.sql_data = c;
+	if (c->json && !c->steps)
+		c->steps = json_array();
 	int rc = run(r, target, &o);
 	if (rc < 0)
 		code = cli_fail(r, rc);
+	else if (c->json)
+		cli_json_print_run(c, r);
 	retort_free(r);
 	return code;
 }

@@ -454,6 +454,11 @@ static void step_banner(run *u, const rt_step *s, size_t i, size_t total, bool d
 		}
 		return;
 	}
+	if (r->log && !u->offline) {
+		retort_progress p = { i + 1, total, rev, ms / 1000.0 };
+		r->log(r->log_data, RETORT_LOG_STEP,
+		       s->kind == RT_STEP_STAMP ? "stamp" : kind, &p);
+	}
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_printf(&b, "Running %s %s -> %s", kind, s->from_desc, s->to_desc);
 	if (msg)

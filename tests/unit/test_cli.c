@@ -15,6 +15,7 @@
 #include "../../src/cli/log.c"
 #include "../../src/cli/opts.c"
 #include "../../src/cli/output.c"
+#include "../../src/cli/json.c"
 
 /* Defined by main.c in the tool; unused by the code under test. */
 const cli_cmd *const cli_commands[] = { NULL };

@@ -68,9 +68,11 @@ typedef enum retort_level {
 	RETORT_LOG_INFO = 2,  /* "Running upgrade a -> b, msg (12 ms)" */
 	RETORT_LOG_DEBUG = 3, /* SQL text with -v */
 	RETORT_LOG_PROGRESS = 4, /* step i of n: see retort_progress */
-	RETORT_LOG_STEP = 5   /* a step done: msg is "upgrade", "downgrade" or
+	RETORT_LOG_STEP = 5,  /* a step done: msg is "upgrade", "downgrade" or
 	                         "stamp"; progress->revision its revision,
 	                         progress->elapsed the step's own seconds */
+	RETORT_LOG_NOTE = 6   /* "database <url, redacted> (from <where>)" on
+	                         connecting, and notes like it: one line each */
 } retort_level;
 
 typedef struct retort_progress {

@@ -79,6 +79,10 @@ void cli_log(void *data, retort_level level, const char *msg,
 	cli_progress_clear(c);
 	fflush(stdout);
 	switch (level) {
+	case RETORT_LOG_NOTE:
+		if (!c->quiet)
+			fprintf(stderr, "retort: %s\n", msg);
+		break;
 	case RETORT_LOG_ERROR: fprintf(stderr, "retort: %s\n", msg); break;
 	case RETORT_LOG_WARN: fprintf(stderr, "retort: warning: %s\n", msg); break;
 	default: fprintf(stderr, "%s\n", msg); break;

@@ -206,6 +206,30 @@ static int connect_once(retort *r, bool *retry)
 	return RETORT_ECONNECT;
 }
 
+/*
+ * Say which database a command works on, and where that came from: a
+ * config url silently outranking DB_* (seed teams export them) would
+ * otherwise migrate a local SQLite file without a word.
+ */
+static void note_database(retort *r)
+{
+	const char *src = r->cfg.url_source ? r->cfg.url_source : "url";
+	const char *cfgname = r->cfg.path ? r->cfg.path : "retort.ini";
+	rt_buf where = RT_BUF_INIT;
+	if (!strcmp(src, "config"))
+		rt_buf_printf(&where, "%s:%u", cfgname, r->cfg.url_line);
+	else
+		rt_buf_puts(&where, src);
+	rt_log(r, RETORT_LOG_NOTE, "database %s (from %s)", r->url.redacted, where.ptr);
+	const char *h = rt_config_getenv(&r->cfg, "DB_HOST");
+	const char *n = rt_config_getenv(&r->cfg, "DB_NAME");
+	if (!strcmp(src, "config") && ((h && *h) || (n && *n)))
+		rt_log(r, RETORT_LOG_WARN,
+		       "DB_HOST/DB_NAME are set, but the url in %s wins over them; remove that "
+		       "line (or set DATABASE_URL) to use them", where.ptr);
+	rt_buf_free(&where);
+}
+
 int rt_project_connect(retort *r)
 {
 	if (r->conn)
@@ -213,6 +237,7 @@ int rt_project_connect(retort *r)
 	int rc = rt_project_url(r);
 	if (rc)
 		return rc;
+	note_database(r);
 	if (!r->dialect->driver)
 		return rt_error(&r->err, RETORT_EUNSUPPORTED, "no driver for '%s' in this build",
 				r->dialect->name);

@@ -59,6 +59,16 @@ typedef struct rt_graph {
 #define RT_NIL UINT32_MAX
 
 /*
+ * The revisions marked in `in`, in the order Alembic gives them (order.c):
+ * from the heads down, heads[] being the heads of the set (the targets of
+ * an upgrade, the database's rows for a downgrade).  `history` prints this
+ * order, `downgrade` runs it, `upgrade` runs it backwards.  out has room
+ * for every node; returns how many were written.
+ */
+size_t rt_alembic_order(const rt_graph *g, const uint8_t *in, const uint32_t *heads,
+			size_t nheads, uint32_t *out);
+
+/*
  * The k-th node that must come before nd: its dependencies first, then its
  * parents last-first (the order that makes Alembic's upgrade order).  RT_NIL
  * past the end.

@@ -161,14 +161,16 @@ int rt_plan_upgrade(rt_plan *p, const rt_graph *g, const rt_state *st,
 	for (size_t i = 0; i < ntargets; i++)
 		rt_graph_mark(g, targets[i], RT_WALK_UP, st->applied, 0, want, stack);
 	sim_init(&s, g, st);
-	for (uint32_t k = 0; k < g->n; k++) {
-		uint32_t r = g->order[k];
-		if (!want[r])
-			continue;
+	/* Alembic's order from the targets down, run backwards */
+	uint32_t *order = rt_xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
+	size_t norder = rt_alembic_order(g, want, targets, ntargets, order);
+	for (size_t k = norder; k-- > 0;) {
+		uint32_t r = order[k];
 		rt_step *step = plan_add(p);
 		step_upgrade(&s, step, r);
 		rt_rows_apply(&p->rows_after, step);
 	}
+	free(order);
 	sim_free(&s);
 	free(want);
 	free(stack);
@@ -196,107 +198,157 @@ int rt_plan_downgrade(rt_plan *p, const rt_graph *g, const rt_state *st,
 
 	plan_start(p, st);
 	sim_init(&s, g, st);
-	for (uint32_t k = g->n; k-- > 0;) {
-		uint32_t r = g->order[k];
-		if (!drop[r])
-			continue;
+	/* Alembic's order from the database's heads down */
+	uint32_t *heads = rt_xcalloc(st->rows.len + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < st->rows.len; i++) {
+		const rt_node *nd = rt_graph_get(g, st->rows.v[i]);
+		heads[i] = nd ? (uint32_t)(nd - g->nodes) : RT_NIL;
+	}
+	uint32_t *order = rt_xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
+	size_t norder = rt_alembic_order(g, drop, heads, st->rows.len, order);
+	for (size_t k = 0; k < norder; k++) {
 		rt_step *step = plan_add(p);
-		step_downgrade(&s, step, r);
+		step_downgrade(&s, step, order[k]);
 		rt_rows_apply(&p->rows_after, step);
 	}
+	free(order);
+	free(heads);
 	sim_free(&s);
 	free(drop);
 	(void)err;
 	return 0;
 }
 
+/* Whether a and b are on one line: one is an ancestor (or dependency) of the other. */
+static bool same_lineage(const rt_graph *g, uint32_t a, uint32_t b, uint8_t *mark,
+			 uint32_t *stack)
+{
+	if (a == b)
+		return true;
+	memset(mark, 0, g->n);
+	rt_graph_mark(g, a, RT_WALK_UP, NULL, 0, mark, stack);
+	if (mark[b])
+		return true;
+	memset(mark, 0, g->n);
+	rt_graph_mark(g, a, RT_WALK_DOWN, NULL, 0, mark, stack);
+	return mark[b] != 0;
+}
+
+static char *join_ids(const rt_graph *g, const uint32_t *v, size_t n)
+{
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		rt_buf_printf(&b, "%s%s", i ? ", " : "", g->nodes[v[i]].rf->id);
+	return rt_buf_detach(&b);
+}
+
+static bool in_rows(const rt_strvec *rows, const char *id)
+{
+	return rt_strvec_contains(rows, id);
+}
+
 /*
- * Alembic's stamp: each target replaces the rows on its line (its ancestors
- * and descendants); rows on unrelated branches stay.  A row that the others
- * already imply is then dropped.  No targets means base: no row stays.
+ * One stamp step, from the revisions `from` to `to` (RT_NIL: base), applied
+ * to the rows as Alembic's HeadMaintainer applies a StampStep: delete a
+ * branch (to base), create one (a line not in the rows), merge several rows
+ * into one, or move one row.
+ */
+static void stamp_step(rt_plan *p, const rt_graph *g, const uint32_t *from, size_t nfrom,
+		       uint32_t to, bool up, bool branch_move)
+{
+	rt_step *st = plan_add(p);
+	st->kind = RT_STEP_STAMP;
+	st->node = RT_NIL;
+	const char *to_id = to == RT_NIL ? NULL : g->nodes[to].rf->id;
+	const rt_strvec *rows = &p->rows_after;
+	bool from_not_rows = false;
+	for (size_t i = 0; i < nfrom; i++)
+		from_not_rows |= !in_rows(rows, g->nodes[from[i]].rf->id);
+	if (!up && branch_move) {
+		if (nfrom)
+			add_op(st, RT_ROW_DELETE, g->nodes[from[0]].rf->id, NULL);
+	} else if (up && (branch_move || from_not_rows) && to_id && !in_rows(rows, to_id)) {
+		add_op(st, RT_ROW_INSERT, NULL, to_id);
+	} else if (nfrom > 1) {
+		for (size_t i = 0; i + 1 < nfrom; i++)
+			add_op(st, RT_ROW_DELETE, g->nodes[from[i]].rf->id, NULL);
+		add_op(st, RT_ROW_UPDATE, g->nodes[from[nfrom - 1]].rf->id, to_id);
+	} else if (nfrom == 1 && to_id) {
+		add_op(st, RT_ROW_UPDATE, g->nodes[from[0]].rf->id, to_id);
+	} else if (to_id && !in_rows(rows, to_id)) {
+		/* Alembic asserts here; a new row is what the stamp means */
+		add_op(st, RT_ROW_INSERT, NULL, to_id);
+	}
+	st->from_desc = join_ids(g, from, nfrom);
+	st->to_desc = rt_xstrdup(to_id ? to_id : "");
+	rt_rows_apply(&p->rows_after, st);
+}
+
+/*
+ * Alembic's stamp (ScriptDirectory._stamp_revs): the rows that share a line
+ * with a target are "the heads filtered"; then for each target, in order:
+ * base deletes each of them, one step each; a target already among them is
+ * left alone; one above them (or below) replaces them all in one step; one
+ * on a line of its own is a new row.
  */
 int rt_plan_stamp(rt_plan *p, const rt_graph *g, const rt_state *st,
 		  const uint32_t *targets, size_t ntargets, bool purge, rt_err *err)
 {
 	size_t n = g->n ? g->n : 1;
-	uint8_t *related = rt_xcalloc(n, 1), *below = rt_xcalloc(n, 1);
-	uint8_t *keep = rt_xcalloc(n, 1);
+	uint8_t *mark = rt_xcalloc(n, 1);
 	uint32_t *stack = rt_xcalloc(n, sizeof(uint32_t));
-	rt_strvec del = RT_STRVEC_INIT, ins = RT_STRVEC_INIT;
+	uint32_t *heads = rt_xcalloc(st->rows.len + 1, sizeof(uint32_t));
+	size_t nheads = 0;
 
 	plan_start(p, st);
 	if (purge)
 		rt_strvec_clear(&p->rows_after);
-	for (size_t i = 0; i < ntargets; i++) {
-		rt_graph_mark(g, targets[i], RT_WALK_UP, NULL, 0, related, stack);
-		related[targets[i]] = 0;
-		rt_graph_mark(g, targets[i], RT_WALK_DOWN, NULL, 0, related, stack);
-		keep[targets[i]] = 1;
-	}
-	/* with no target ("stamp base") no row stays */
-	for (size_t i = 0; ntargets && i < p->rows_after.len; i++) {
-		const rt_node *nd = rt_graph_get(g, p->rows_after.v[i]);
-		if (!related[nd - g->nodes])
-			keep[nd - g->nodes] = 1;
-	}
-	/* below: strict ancestors of what is kept */
-	for (uint32_t i = 0; i < g->n; i++)
-		if (keep[i])
-			for (uint32_t k = 0, q; (q = rt_pred_at(&g->nodes[i], k)) != RT_NIL; k++)
-				rt_graph_mark(g, q, RT_WALK_UP, NULL, 0, below, stack);
-
-	rt_strvec newrows = RT_STRVEC_INIT;
 	for (size_t i = 0; i < p->rows_after.len; i++) {
 		const rt_node *nd = rt_graph_get(g, p->rows_after.v[i]);
-		uint32_t k = (uint32_t)(nd - g->nodes);
-		if (keep[k] && !below[k])
-			rt_strvec_push(&newrows, nd->rf->id);
+		uint32_t h = (uint32_t)(nd - g->nodes);
+		bool keep = ntargets == 0;
+		for (size_t t = 0; !keep && t < ntargets; t++)
+			keep = same_lineage(g, h, targets[t], mark, stack);
+		if (keep)
+			heads[nheads++] = h;
+	}
+	if (!ntargets) {
+		for (size_t i = 0; i < nheads; i++)
+			stamp_step(p, g, &heads[i], 1, RT_NIL, false, true);
+	}
+	for (size_t t = 0; t < ntargets; t++) {
+		uint32_t dest = targets[t];
+		bool among = false, above = false, below = false;
+		for (size_t i = 0; i < nheads; i++)
+			among |= heads[i] == dest;
+		if (among)
+			continue;
+		memset(mark, 0, n);
+		rt_graph_mark(g, dest, RT_WALK_DOWN, NULL, 0, mark, stack);
+		for (size_t i = 0; i < nheads; i++)
+			above |= mark[heads[i]] != 0;
+		memset(mark, 0, n);
+		rt_graph_mark(g, dest, RT_WALK_UP, NULL, 0, mark, stack);
+		for (size_t i = 0; i < nheads; i++)
+			below |= mark[heads[i]] != 0;
+		if (above)
+			stamp_step(p, g, heads, nheads, dest, false, false);
+		else if (below)
+			stamp_step(p, g, heads, nheads, dest, true, false);
 		else
-			rt_strvec_push(&del, nd->rf->id);
+			stamp_step(p, g, NULL, 0, dest, true, true);
 	}
-	for (size_t i = 0; i < ntargets; i++) {
-		const char *id = g->nodes[targets[i]].rf->id;
-		if (!below[targets[i]] && !rt_strvec_contains(&newrows, id)) {
-			rt_strvec_push(&newrows, id);
-			rt_strvec_push(&ins, id);
-		}
+	if (purge && p->n == 0) {
+		/* --purge alone still empties the table: one step that does it */
+		rt_step *s = plan_add(p);
+		s->kind = RT_STEP_STAMP;
+		s->node = RT_NIL;
+		s->from_desc = rt_xstrdup("");
+		s->to_desc = rt_xstrdup("");
 	}
-
-	/*
-	 * Rows to drop become UPDATEs to rows to add where they pair up, as
-	 * Alembic writes a stamp from one revision to another.  The ops point
-	 * into the graph's ids, which outlive the plan; every row is known
-	 * (rt_state_init refused unknown ones, and --purge starts empty).
-	 */
-	rt_step *step = plan_add(p);
-	step->kind = RT_STEP_STAMP;
-	step->node = RT_NIL;
-	for (size_t i = 0; i < del.len || i < ins.len; i++) {
-		const char *from = i < del.len ? rt_graph_get(g, del.v[i])->rf->id : NULL;
-		const char *to = i < ins.len ? rt_graph_get(g, ins.v[i])->rf->id : NULL;
-		if (from && to)
-			add_op(step, RT_ROW_UPDATE, from, to);
-		else if (from)
-			add_op(step, RT_ROW_DELETE, from, NULL);
-		else
-			add_op(step, RT_ROW_INSERT, NULL, to);
-	}
-	rt_buf b = RT_BUF_INIT;
-	for (size_t i = 0; i < p->rows_after.len; i++)
-		rt_buf_printf(&b, "%s%s", i ? ", " : "", p->rows_after.v[i]);
-	step->from_desc = rt_buf_detach(&b);
-	for (size_t i = 0; i < newrows.len; i++)
-		rt_buf_printf(&b, "%s%s", i ? ", " : "", newrows.v[i]);
-	step->to_desc = rt_buf_detach(&b);
-	rt_strvec_free(&p->rows_after);
-	p->rows_after = newrows;
-
-	rt_strvec_free(&del);
-	rt_strvec_free(&ins);
-	free(related);
-	free(below);
-	free(keep);
+	free(mark);
 	free(stack);
+	free(heads);
 	(void)err;
 	return 0;
 }

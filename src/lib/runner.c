@@ -383,9 +383,10 @@ static int ops_sql(run *u, const rt_step *s, long ms, const char *ms_sql, stmt_f
 {
 	rt_buf sql = RT_BUF_INIT;
 	int rc = 0;
-	if (s->kind == RT_STEP_STAMP && u->purge) {
+	if (s->kind == RT_STEP_STAMP && u->purge && !u->purged) {
 		rt_buf_printf(&sql, "DELETE FROM %s", u->table.ptr);
 		rc = out(u, sql.ptr, data);
+		u->purged = true;
 	}
 	for (uint32_t i = 0; i < s->nops && !rc; i++) {
 		rt_buf_clear(&sql);

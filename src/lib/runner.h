@@ -28,6 +28,7 @@ typedef struct run {
 	retort_target target;   /* where the version table is */
 	rt_buf lockkey;         /* the run lock's name, made of target */
 	const rt_revfile *last; /* the file of the step run last */
+	bool purged;            /* stamp --purge: the table was emptied (first step) */
 } run;
 
 

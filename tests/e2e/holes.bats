@@ -332,3 +332,37 @@ scratch_dbs() {
 	[[ "$left" == *retort_scratch_fresh0* ]] || { echo "a fresh one (another run's) was dropped: $left"; return 1; }
 	[[ "$left" == *retort_scratch_n0tours* ]] || { echo "one without retort's comment was dropped: $left"; return 1; }
 }
+
+@test "a connecting command names its database and where it came from; a config url over DB_* is warned of" {
+	KEEP_NOTE=1
+	project
+	chain 1
+	local url
+	url=$(dburl t)
+	run --separate-stderr retort upgrade head
+	expect_status 0
+	expect_match "$stderr" "^retort: database ${url//\*/\\*} \\(from retort\\.ini:[0-9]+\\)\$"
+	# --url and DATABASE_URL say so; the password never shows
+	run --separate-stderr retort --url "$url" current
+	expect_match "$stderr" "^retort: database .* \\(from --url\\)\$"
+	DATABASE_URL=$url run --separate-stderr retort current
+	expect_match "$stderr" "\\(from DATABASE_URL\\)\$"
+	# -q: quiet; commands that do not connect: nothing
+	run --separate-stderr retort -q current
+	expect_no_match "$stderr" "^retort: database"
+	run --separate-stderr retort heads
+	expect_no_match "$stderr" "^retort: database"
+	run --separate-stderr retort upgrade head --sql
+	expect_no_match "$stderr" "^retort: database"
+	# seed 000's way: DB_* exported, but init's url wins: say so, once
+	DB_HOST=db.internal DB_NAME=social_suit DB_PASSWORD=postgres run --separate-stderr retort current
+	expect_status 0
+	expect_eq "$(printf '%s\n' "$stderr" | grep -c '^retort: warning: DB_HOST/DB_NAME are set, but the url in retort\.ini:[0-9]* wins')" 1
+	# without a url in the config, DB_* is the database, named with its source
+	sed -i '/^url *=/d' retort.ini
+	DB_HOST=127.0.0.1 DB_PORT=1 DB_NAME=social_suit DB_USER=postgres DB_PASSWORD=postgres \
+		run --separate-stderr retort current
+	expect_status 1
+	expect_match "$stderr" "^retort: database postgresql://postgres:\\*\\*\\*@127\\.0\\.0\\.1:1/social_suit \\(from DB_\\*\\)\$"
+	expect_no_match "$stderr" "postgres@|:postgres@"
+}

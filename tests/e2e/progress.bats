@@ -63,25 +63,34 @@ on_tty() {
 	command -v ldd >/dev/null || skip "no ldd"
 	project
 	chain 2
-	# not a dependency of the program itself
+	# neither libpq nor libpg_query is a dependency of the program itself
 	run ldd "$RETORT"
 	expect_status 0
-	expect_no_match "$output" 'libpq'
+	expect_no_match "$output" 'libpq|libpg_query'
 	LD_DEBUG=files "$RETORT" heads >/dev/null 2>"$BATS_TEST_TMPDIR/ld.txt"
 	expect_no_match "$(cat "$BATS_TEST_TMPDIR/ld.txt")" 'libpq'
-	grep -q 'libretort-postgres.so' "$RETORT_SOURCE/CMakeLists.txt" || skip "no PostgreSQL module in this tree"
 	LD_DEBUG=files "$RETORT" --url postgresql://u@127.0.0.1:1/db current >/dev/null \
 		2>"$BATS_TEST_TMPDIR/ld.txt" || true
-	expect_match "$(cat "$BATS_TEST_TMPDIR/ld.txt")" 'libretort-postgres\.so'
-	expect_match "$(cat "$BATS_TEST_TMPDIR/ld.txt")" 'libpq\.so'
+	expect_match "$(cat "$BATS_TEST_TMPDIR/ld.txt")" 'libpq\.so\.5'
 }
 
-@test "a PostgreSQL module that cannot be found is a clear error" {
+@test "a missing libpq is a clear error naming the package" {
 	project
-	run --separate-stderr env RETORT_POSTGRES_MODULE=/nonexistent/libretort-postgres.so \
+	run --separate-stderr env RETORT_LIBPQ=/nonexistent/libpq.so.5 \
 		"$RETORT" --url postgresql://u:pw@127.0.0.1:1/db current
 	expect_status 1
 	one_error
-	expect_match "$stderr" "cannot load the PostgreSQL driver: RETORT_POSTGRES_MODULE names '/nonexistent/libretort-postgres.so', which does not exist"
+	expect_match "$stderr" "cannot load libpq, which PostgreSQL needs: /nonexistent/libpq\\.so\\.5: .*apt-get install libpq5"
 	expect_no_match "$stderr" 'pw@'
+}
+
+@test "the binary copied alone into another folder still reaches PostgreSQL" {
+	only_db postgresql "a server to reach"
+	mkdir alone
+	cp "$RETORT" alone/retort
+	project
+	chain 1
+	run --separate-stderr alone/retort upgrade head
+	expect_status 0
+	expect_eq "$(rows)" "$(chain_id 1)"
 }

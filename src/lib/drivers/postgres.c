@@ -1,8 +1,11 @@
 /*
  * drivers/postgres.c: the PostgreSQL driver, the only file that includes
- * <libpq-fe.h> and <pg_query.h>.  It is built as a module of its own,
- * libretort-postgres.so, which drivers/pg_lazy.c loads on first use, so that
- * commands that never connect to PostgreSQL never map libpq.
+ * <libpq-fe.h> and <pg_query.h>.  It is part of the binary; libpq itself is
+ * loaded with dlopen on the first connection (drivers/pq_load.h), so that
+ * commands that never connect to PostgreSQL never map it, and a binary
+ * copied alone into an image works wherever libpq5 is installed.
+ * libpg_query, which splits scripts into statements and needs no server,
+ * is linked in.
  *
  * Connecting: the URL's parts become libpq keywords (host, port, user,
  * password, dbname, then every query key as given, so sslmode, options,
@@ -47,6 +50,8 @@
 #include <libpq-fe.h>
 #include <pg_query.h>
 
+#include "drivers/pq_load.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -56,7 +61,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const retort_driver pg_driver;
+const retort_driver rt_postgres_driver;
 
 typedef struct pg_conn {
 	retort_conn base; /* first, as the driver interface requires */
@@ -782,10 +787,13 @@ static void free_conn(pg_conn *pc)
 static int pgd_connect(retort_conn **out, const retort_conninfo *ci, retort_dberror *err)
 {
 	*out = NULL;
+	const char *why = rt_pq_load();
+	if (why)
+		return fail_msg(err, RETORT_EUNSUPPORTED, why);
 	kv p = { 0 };
 	conn_params(&p, ci);
 	pg_conn *pc = rt_xcalloc(1, sizeof(*pc));
-	pc->base.driver = &pg_driver;
+	pc->base.driver = &rt_postgres_driver;
 	pc->pg = PQconnectdbParams(p.keys, p.vals, 0);
 	free(p.keys);
 	free(p.vals);
@@ -821,7 +829,7 @@ static void pgd_close(retort_conn *c)
 		free_conn(pc_of(c));
 }
 
-static const retort_driver pg_driver = {
+const retort_driver rt_postgres_driver = {
 	.version = RETORT_DRIVER_VERSION,
 	.name = "postgresql",
 	.connect = pgd_connect,
@@ -838,17 +846,5 @@ static const retort_driver pg_driver = {
 	.locate = pgd_locate,
 	.check_outside = pgd_check_outside,
 };
-
-/*
- * The module's one exported symbol (drivers/pg_lazy.c looks it up): the
- * table, for the version of retort this module was built with only.
- */
-__attribute__((visibility("default"))) const retort_driver *
-retort_postgres_module(const char *version);
-
-const retort_driver *retort_postgres_module(const char *version)
-{
-	return version && strcmp(version, RETORT_VERSION) == 0 ? &pg_driver : NULL;
-}
 
 #endif /* RETORT_WITH_POSTGRES */

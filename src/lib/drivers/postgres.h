@@ -10,9 +10,8 @@
 #include <stdint.h>
 
 /*
- * The driver table of the core (drivers/pg_lazy.c): it loads the real
- * driver, the module libretort-postgres.so built from drivers/postgres.c,
- * on first use.
+ * The driver (drivers/postgres.c); it loads libpq on the first connection
+ * (drivers/pq_load.h).
  */
 extern const retort_driver rt_postgres_driver;
 

@@ -1,0 +1,368 @@
+#!/usr/bin/python3
+"""compat.py: retort against Alembic on the same revision graphs.
+
+Each graph is written twice: as an Alembic project (.py revisions whose
+upgrade() and downgrade() create and drop one table each) and as a retort
+project (.sql revisions doing the same), each with its own SQLite file.
+Every case is one command, run by both tools from the same start state (a
+database file made once by Alembic and copied for each tool): Alembic 1.8
+through its own command-line entry point (alembic.config.main, in this
+process, so that thousands of cases take minutes), retort as the built
+binary.  Compared: the exit (ok or error), what the command printed for
+people (stdout; for upgrade, downgrade and stamp the steps run, in order),
+the version table's rows after, and the tables that exist after.
+
+Normalisation is limited to formatting noise: Alembic's logging prefix,
+retort's step timings ("(12 ms)"), retort's note naming the database, and
+the order of lines Alembic prints from Python sets (`heads`, `branches`,
+`current`: compared as sorted lists).
+
+  compat.py [--size small|full] [--seed N] [--only SHAPE] [--show N]
+
+Exit 0 when every case agrees or differs only as tests/compat/allowed.txt
+lists (each entry points at its line in the README); 1 otherwise, with the
+first differences shown.  The last line is "N passed, N failed".
+"""
+import argparse
+import contextlib
+import io
+import logging
+import os
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import shapes  # noqa: E402
+
+RETORT = os.environ.get("RETORT") or os.path.join(HERE, "..", "..", "build", "retort")
+
+ENV_PY = '''from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+
+
+def run_migrations_offline():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    engine = engine_from_config(config.get_section(config.config_ini_section),
+                                prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, transaction_per_migration=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
+'''
+
+
+def tup(v):
+    if not v:
+        return "None"
+    if len(v) == 1:
+        return repr(v[0])
+    return "(" + ", ".join(repr(x) for x in v) + ")"
+
+
+def write_projects(root, graph):
+    """graph: list of (id, parents, labels, depends_on), in file order."""
+    a = os.path.join(root, "alembic")
+    r = os.path.join(root, "retort")
+    os.makedirs(os.path.join(a, "mig", "versions"))
+    os.makedirs(os.path.join(r, "mig", "versions"))
+    with open(os.path.join(a, "alembic.ini"), "w") as f:
+        f.write("[alembic]\nscript_location = mig\nsqlalchemy.url = sqlite:///db.sqlite\n")
+    with open(os.path.join(a, "mig", "env.py"), "w") as f:
+        f.write(ENV_PY)
+    with open(os.path.join(a, "mig", "script.py.mako"), "w") as f:
+        f.write("")
+    with open(os.path.join(r, "retort.ini"), "w") as f:
+        f.write("[retort]\nscript_location = mig\nurl = sqlite:///db.sqlite\n")
+    for rid, parents, labels, deps in graph:
+        with open(os.path.join(a, "mig", "versions", "%s_r.py" % rid), "w") as f:
+            # the docstring holds what retort's header comment holds, as
+            # Alembic's own template writes it: `history -v` prints both
+            doc = "rev %s\n\nRevision ID: %s\nRevises: %s\n" % (rid, rid, ", ".join(parents))
+            if labels:
+                doc += "Branch Labels: %s\n" % ", ".join(labels)
+            if deps:
+                doc += "Depends On: %s\n" % ", ".join(deps)
+            f.write('"""%s"""\nfrom alembic import op\n\n'
+                    "revision = %r\ndown_revision = %s\nbranch_labels = %s\n"
+                    "depends_on = %s\n\n\n"
+                    "def upgrade():\n    op.execute('CREATE TABLE t_%s (x INTEGER)')\n\n\n"
+                    "def downgrade():\n    op.execute('DROP TABLE t_%s')\n"
+                    % (doc, rid, tup(parents), tup(labels), tup(deps), rid, rid))
+        with open(os.path.join(r, "mig", "versions", "%s_r.sql" % rid), "w") as f:
+            f.write("-- rev %s\n--\n-- Revision ID: %s\n-- Revises: %s\n" % (rid, rid, ", ".join(parents)))
+            if labels:
+                f.write("-- Branch Labels: %s\n" % ", ".join(labels))
+            if deps:
+                f.write("-- Depends On: %s\n" % ", ".join(deps))
+            f.write("\n-- migrate:upgrade\nCREATE TABLE t_%s (x INTEGER);\n\n"
+                    "-- migrate:downgrade\nDROP TABLE t_%s;\n" % (rid, rid))
+    return a, r
+
+
+def sorted_listing():
+    """Alembic reads a folder in the order os.listdir gives, which is the
+    file system's; retort reads it in name order (README: where retort
+    differs).  Alembic is given the name order too, so that the orders it
+    derives from the files' contents can be compared."""
+    from alembic.script.base import Script
+    real = Script._list_py_dir.__func__
+
+    def listed(cls, scriptdir, path):
+        return sorted(real(cls, scriptdir, path))
+    Script._list_py_dir = classmethod(listed)
+
+
+class Capture(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+def run_alembic(cwd, argv):
+    """(kind, stdout, log lines, stderr): kind is "ok", "error" or "internal".
+
+    This is alembic.config.main() but for the Config's stdout, which main()
+    binds to the process's own stdout: the same parser, the same run_cmd."""
+    from alembic.config import CommandLine, Config
+    out = io.StringIO()
+    err = io.StringIO()
+    cap = Capture()
+    logger = logging.getLogger("alembic")
+    logger.addHandler(cap)
+    logger.setLevel(logging.INFO)
+    old = os.getcwd()
+    os.chdir(cwd)
+    kind = "ok"
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            cl = CommandLine(prog="alembic")
+            options = cl.parser.parse_args(["-c", "alembic.ini"] + argv)
+            cfg = Config(file_=options.config, ini_section=options.name, cmd_opts=options,
+                         stdout=out)
+            cl.run_cmd(cfg, options)
+    except SystemExit as e:
+        kind = "ok" if not e.code else "error"
+    except Exception as e:  # Alembic's own bug: AssertionError, KeyError...
+        kind = "internal"
+        err.write("%s: %s" % (type(e).__name__, e))
+    finally:
+        os.chdir(old)
+        logger.removeHandler(cap)
+    return kind, out.getvalue(), cap.lines, err.getvalue()
+
+
+def run_retort(cwd, argv):
+    p = subprocess.run([RETORT] + argv, cwd=cwd, capture_output=True, text=True)
+    kind = "ok" if p.returncode == 0 else "error" if p.returncode in (1, 2) else "crash"
+    return kind, p.stdout, p.stderr.splitlines(), p.stderr
+
+
+STEP = re.compile(r"^(?:INFO  \[alembic\.runtime\.migration\] )?Running (upgrade|downgrade|stamp_revision) (.*?)(?:, .*?)?(?: \(\d+ ms\))?$")
+
+
+def steps(lines):
+    out = []
+    for line in lines:
+        m = STEP.match(line)
+        if m:
+            out.append("%s %s" % (m.group(1), m.group(2).strip()))
+    return out
+
+
+def db_state(path):
+    if not os.path.exists(path):
+        return ("<no database>", ())
+    c = sqlite3.connect(path)
+    try:
+        names = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        rows = ()
+        if "alembic_version" in names:
+            rows = tuple(sorted(r[0] for r in c.execute("SELECT version_num FROM alembic_version")))
+        tables = tuple(sorted(n for n in names if n.startswith("t_")))
+    finally:
+        c.close()
+    return (rows, tables)
+
+
+SET_ORDERED = ("heads", "branches", "current")
+
+
+PATH = re.compile(r"^Path: .*/mig/versions/(\w+)_r\.(py|sql)$")
+
+
+def norm_stdout(cmd, text):
+    lines = [PATH.sub(r"Path: \1", l.rstrip()) for l in text.splitlines() if l.strip()]
+    if cmd[0] in SET_ORDERED:
+        lines = sorted(lines)
+    return lines
+
+
+class Case:
+    def __init__(self, shape, start, argv):
+        self.shape, self.start, self.argv = shape, start, argv
+
+    def key(self):
+        return "%s | from %s | %s" % (self.shape, self.start or "base", " ".join(self.argv))
+
+
+def prepare(a, r, start):
+    """Both databases at start (a list of targets), made by Alembic."""
+    for d in (a, r):
+        p = os.path.join(d, "db.sqlite")
+        if os.path.exists(p):
+            os.unlink(p)
+    if start:
+        kind, _, _, err = run_alembic(a, ["upgrade"] + start)
+        if kind != "ok":
+            return False
+        shutil.copy(os.path.join(a, "db.sqlite"), os.path.join(r, "db.sqlite"))
+    else:
+        # an empty database that both see as new
+        sqlite3.connect(os.path.join(a, "db.sqlite")).close()
+        sqlite3.connect(os.path.join(r, "db.sqlite")).close()
+    return True
+
+
+def compare(a, r, case):
+    if not prepare(a, r, case.start):
+        return None  # a start state Alembic cannot reach: not a case
+    ak, aout, alog, aerr = run_alembic(a, case.argv)
+    adb = db_state(os.path.join(a, "db.sqlite"))
+    rk, rout, rlog, rerr = run_retort(r, case.argv)
+    rdb = db_state(os.path.join(r, "db.sqlite"))
+    diffs = []
+    if ak == "internal":
+        return ("alembic-internal", aerr, rk)
+    if ak != rk:
+        diffs.append("exit: alembic %s, retort %s (%s)" % (ak, rk, (aerr or rerr).strip().splitlines()[-1:] if (aerr or rerr).strip() else ""))
+    elif ak == "ok":
+        if case.argv[0] in ("upgrade", "downgrade", "stamp"):
+            sa, sr = steps(alog), steps(rlog)
+            if sa != sr:
+                diffs.append("steps: alembic %s, retort %s" % (sa, sr))
+        else:
+            na, nr = norm_stdout(case.argv, aout), norm_stdout(case.argv, rout)
+            if na != nr:
+                diffs.append("stdout: alembic %s, retort %s" % (na, nr))
+        if adb != rdb:
+            diffs.append("database: alembic %s, retort %s" % (adb, rdb))
+    return diffs
+
+
+def cases_for(name, graph, rng, size):
+    ids = [g[0] for g in graph]
+    labels = sorted({l for g in graph for l in g[2]})
+    states = [[]]
+    states += [[i] for i in ids]
+    states.append(["heads"])
+    reading = [["heads"], ["branches"], ["history"], ["history", "-v"], ["current"],
+               ["heads", "--resolve-dependencies"]]
+    ups = [["upgrade", "heads"], ["upgrade", "head"], ["upgrade", "+1"], ["upgrade", "+2"],
+           ["upgrade", "-1"]]
+    downs = [["downgrade", "base"], ["downgrade", "-1"], ["downgrade", "-2"],
+             ["downgrade", "heads"], ["downgrade", "head"]]
+    for i in ids:
+        ups.append(["upgrade", i])
+        downs.append(["downgrade", i])
+        ups.append(["upgrade", i + "@+1"])
+        downs.append(["downgrade", i + "@-1"])
+        reading.append(["history", "-r", i + ":"])
+        reading.append(["history", "-r", ":" + i])
+        reading.append(["history", "-r", "current:" + i])
+    for l in labels:
+        ups += [["upgrade", l + "@head"], ["upgrade", l + "@base"], ["upgrade", l + "@+1"]]
+        downs += [["downgrade", l + "@base"], ["downgrade", l + "@-1"], ["downgrade", l + "@head"]]
+    for i in ids[:4]:
+        for j in ids[-4:]:
+            reading.append(["history", "-r", "%s:%s" % (i, j)])
+    stamps = [["stamp", i] for i in ids] + [["stamp", "heads"], ["stamp", "base"]]
+    out = []
+    for st in states:
+        for argv in reading[:6] if st else reading:
+            if argv[0] == "current" or st == [] or argv[:2] == ["history", "-r"]:
+                out.append(Case(name, st, argv))
+        for argv in ups + downs + stamps:
+            out.append(Case(name, st, argv))
+    if size == "small":
+        rng.shuffle(out)
+        out = out[:60]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size", default="small", choices=("small", "full"))
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only")
+    ap.add_argument("--show", type=int, default=30)
+    ap.add_argument("--random", type=int, default=None, help="random graphs (default: 4 small, 200 full)")
+    args = ap.parse_args()
+    sorted_listing()
+    rng = random.Random(args.seed)
+    allowed = shapes.load_allowed(os.path.join(HERE, "allowed.txt"))
+    graphs = list(shapes.SHAPES.items())
+    nrandom = args.random if args.random is not None else (4 if args.size == "small" else 200)
+    for k in range(nrandom):
+        graphs.append(("random%03d" % k, shapes.random_dag(random.Random(args.seed * 1000 + k))))
+    if args.only:
+        graphs = [g for g in graphs if re.fullmatch(args.only, g[0])]
+    passed = failed = internal = allowed_n = 0
+    shown = 0
+    per_cmd = {}
+    with tempfile.TemporaryDirectory(prefix="retort-compat-") as tmp:
+        for name, graph in graphs:
+            root = os.path.join(tmp, name)
+            a, r = write_projects(root, graph)
+            for case in cases_for(name, graph, rng, args.size):
+                res = compare(a, r, case)
+                if res is None:
+                    continue
+                cmd = case.argv[0]
+                stat = per_cmd.setdefault(cmd, [0, 0, 0])
+                if isinstance(res, tuple):
+                    internal += 1
+                    stat[2] += 1
+                    continue
+                why = shapes.allowed_reason(allowed, case, res)
+                if not res or why:
+                    passed += 1
+                    stat[0] += 1
+                    allowed_n += bool(res)
+                else:
+                    failed += 1
+                    stat[1] += 1
+                    if shown < args.show:
+                        shown += 1
+                        print("DIFF %s\n     %s" % (case.key(), "\n     ".join(res)))
+    for cmd, (p, f, i) in sorted(per_cmd.items()):
+        print("# %-10s %5d agree, %4d differ, %4d where Alembic fails internally" % (cmd, p, f, i))
+    print("# %d cases agree (%d of them as allowed.txt lists), %d where Alembic fails internally"
+          % (passed, allowed_n, internal))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -42,6 +42,12 @@ FUZZ_TARGETS ?=
 fuzz: deps
 	tests/fuzz/run --build build-fuzz --seconds $(FUZZ_SECONDS) --grow $(FUZZ_TARGETS)
 
+# `make compat`: the differential suite against Alembic at full size (the
+# named graphs of Alembic's own tests and 200 random ones; tests/compat).
+.PHONY: compat
+compat: build
+	RETORT=build/retort PYTHONHASHSEED=0 /usr/bin/python3 tests/compat/compat.py --size full
+
 # `make bench`: retort side by side with Alembic and the raw clients (sqlite3,
 # psql) on generated workloads (bench/run; they go to bench/work/, which git
 # ignores).  Installs what is missing, builds a Release retort in

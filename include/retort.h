@@ -176,6 +176,9 @@ typedef struct retort_rev {
 	int upgrade_transactional;   /* 0 for "transaction:false" */
 	int downgrade_transactional;
 	unsigned flags;           /* RETORT_REV_* */
+	const char *const *depends_on_declared; /* Depends On as written (labels
+	                                           unresolved), as Alembic prints it */
+	size_t ndepends_on_declared;
 } retort_rev;
 
 /*
@@ -211,6 +214,13 @@ RETORT_API void retort_revs_free(const retort_rev **revs);
 
 /* The version table's rows, in table order; free with retort_strings_free. */
 RETORT_API int retort_current(retort *r, char ***out, size_t *n);
+/*
+ * What `current` shows, as Alembic shows it: every applied revision that no
+ * applied revision revises (a dependency that a row implies is shown too,
+ * though it has no row of its own), in file order.  Free with
+ * retort_revs_free.
+ */
+RETORT_API int retort_current_revisions(retort *r, const retort_rev ***out, size_t *n);
 RETORT_API void retort_strings_free(char **strings);
 /* The revisions `upgrade target` would apply, in order (a dry run). */
 RETORT_API int retort_pending(retort *r, const char *target, const retort_rev ***out, size_t *n);

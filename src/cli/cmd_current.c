@@ -29,22 +29,34 @@ static int on_opt(void *data, int id, const char *arg)
 	return 0;
 }
 
+/*
+ * As Alembic: every applied revision that no applied revision revises, so
+ * a dependency a row implies shows too (retort_current_revisions); a row
+ * whose file is gone is shown as its id.
+ */
 static void print_text(retort *r, const struct args *a, char **rows, size_t n)
 {
 	rt_buf b = RT_BUF_INIT;
+	const retort_rev **revs = NULL;
+	size_t nrevs = 0;
 	if (a->verbose)
 		printf("Current revision(s) for %s:\n", retort_url_redacted(r));
-	for (size_t i = 0; i < n; i++) {
-		const retort_rev *rev = cli_find_rev(r, rows[i]);
-		rt_buf_clear(&b);
-		if (!rev)
+	for (size_t i = 0; i < n; i++)
+		if (!cli_find_rev(r, rows[i])) {
+			rt_buf_clear(&b);
 			rt_buf_puts(&b, rows[i]); /* its file is gone */
-		else if (a->verbose)
-			cli_fmt_entry(&b, rev, 0);
-		else
-			cli_fmt_line(&b, rev, CLI_FMT_HEADS | CLI_FMT_TREE);
-		cli_puts(&b);
-	}
+			cli_puts(&b);
+		}
+	if (retort_current_revisions(r, &revs, &nrevs) == 0)
+		for (size_t i = 0; i < nrevs; i++) {
+			rt_buf_clear(&b);
+			if (a->verbose)
+				cli_fmt_entry(&b, revs[i], 0);
+			else
+				cli_fmt_line(&b, revs[i], CLI_FMT_HEADS | CLI_FMT_TREE);
+			cli_puts(&b);
+		}
+	retort_revs_free(revs);
 	rt_buf_free(&b);
 }
 

@@ -43,9 +43,9 @@ void cli_fmt_line(rt_buf *out, const retort_rev *rev, unsigned what)
 {
 	if (what & CLI_FMT_PARENTS) {
 		cli_fmt_parents(out, rev);
-		if (rev->ndepends_on) {
+		if (rev->ndepends_on_declared) {
 			rt_buf_puts(out, " (");
-			cli_fmt_join(out, rev->depends_on, rev->ndepends_on);
+			cli_fmt_join(out, rev->depends_on_declared, rev->ndepends_on_declared);
 			rt_buf_putc(out, ')');
 		}
 		rt_buf_puts(out, " -> ");
@@ -120,9 +120,9 @@ void cli_fmt_entry(rt_buf *out, const retort_rev *rev, unsigned what)
 	rt_buf_puts(out, rev->nparents > 1 ? "Merges: " : "Parent: ");
 	cli_fmt_parents(out, rev);
 	rt_buf_putc(out, '\n');
-	if (rev->ndepends_on) {
+	if (rev->ndepends_on_declared) {
 		rt_buf_puts(out, "Also depends on: ");
-		cli_fmt_join(out, rev->depends_on, rev->ndepends_on);
+		cli_fmt_join(out, rev->depends_on_declared, rev->ndepends_on_declared);
 		rt_buf_putc(out, '\n');
 	}
 	if (rev->flags & RETORT_REV_BRANCHPOINT) {

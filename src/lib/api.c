@@ -463,8 +463,6 @@ static int history_range(rt_targets *out, const rt_graph *g, const rt_state *st,
 
 int retort_history(retort *r, const char *range, const retort_rev ***out, size_t *n)
 {
-	if (!range || !*range)
-		return retort_revisions(r, out, n);
 	*out = NULL;
 	*n = 0;
 	rt_targets t;
@@ -495,6 +493,31 @@ int retort_current(retort *r, char ***out, size_t *n)
 		v[i] = rt_xstrdup(rows->v[i]);
 	*out = v;
 	*n = rows->len;
+	return 0;
+}
+
+int retort_current_revisions(retort *r, const retort_rev ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int rc = rt_project_state(r, false);
+	if (rc)
+		return rc;
+	const rt_graph *g = &r->graph;
+	const uint8_t *applied = r->state.applied;
+	rt_targets t = { 0 };
+	t.v = rt_xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++) {
+		if (!applied[i])
+			continue;
+		bool top = true;
+		for (uint32_t k = 0; top && k < g->nodes[i].nchildren; k++)
+			top = !applied[g->nodes[i].children[k]];
+		if (top)
+			t.v[t.n++] = i;
+	}
+	targets_out(r, &t, out, n);
+	rt_targets_free(&t);
 	return 0;
 }
 

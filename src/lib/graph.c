@@ -228,9 +228,13 @@ static void add_inherited_label(rt_graph *g, uint32_t at, const char *label,
 			}
 	}
 	rt_node *nd = &g->nodes[at];
+	if (nd->nchildren + nd->ndependents > 1)
+		return; /* a real branch point keeps its label to itself and above */
 	while (nd->nparents == 1) {
 		rt_node *p = &g->nodes[nd->parents[0]];
-		if (p->nchildren > 1 || seen[nd->parents[0]])
+		/* Alembic stops at a "real" branch point (what depends on it
+		   counts as a child) and at a merge point */
+		if (p->nchildren + p->ndependents > 1 || p->nparents > 1 || seen[nd->parents[0]])
 			break;
 		seen[nd->parents[0]] = 1;
 		p->label_list = rt_xreallocarray(p->label_list, p->nlabels + 2, sizeof(char *));
@@ -278,6 +282,8 @@ static void fill_public(rt_graph *g)
 		nd->child_ids = ids_of(g, nd->children, nd->nchildren, &pool);
 		p->children = nd->child_ids;
 		p->nchildren = nd->nchildren;
+		p->depends_on_declared = (const char *const *)rf->depends_on.v;
+		p->ndepends_on_declared = rf->depends_on.len;
 		p->labels_declared = (const char *const *)rf->branch_labels.v;
 		p->nlabels_declared = rf->branch_labels.len;
 		p->labels = nd->label_list;
@@ -382,6 +388,8 @@ static uint32_t edge_at(const rt_node *nd, rt_walk dir, uint32_t k)
 {
 	if (dir == RT_WALK_UP)
 		return rt_pred_at(nd, k);
+	if (dir == RT_WALK_PARENTS)
+		return k < nd->nparents ? nd->parents[k] : RT_NIL;
 	if (k < nd->nchildren)
 		return nd->children[k];
 	k -= nd->nchildren;

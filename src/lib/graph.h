@@ -87,7 +87,8 @@ static inline uint32_t rt_pred_at(const rt_node *nd, uint32_t k)
 typedef enum rt_walk {
 	RT_WALK_UP,       /* parents and dependencies: what a revision needs */
 	RT_WALK_DOWN,     /* children and dependents: what needs it */
-	RT_WALK_CHILDREN  /* children only: the revisions of its branch */
+	RT_WALK_CHILDREN, /* children only: the revisions of its branch */
+	RT_WALK_PARENTS   /* parents only (Revises), no dependencies */
 } rt_walk;
 
 /*

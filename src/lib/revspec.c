@@ -28,10 +28,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A branch, as Alembic reads "L@...": a label (its revision is the one that
+ * declares it) or a revision.  A revision is "on" it when it shares a line
+ * with that revision: it is an ancestor or a descendant of it along Revises
+ * (RevisionMap.filter_for_lineage).  line marks those.
+ */
 typedef struct branch {
-	const char *name;   /* as written, for messages */
-	const rt_node *label_node; /* a label: the node that declares it */
-	const rt_node *rev;        /* a revision's branch: that revision */
+	const char *name;          /* as written, for messages */
+	const rt_node *at;         /* the revision that names the branch */
+	uint8_t *line;             /* per node: shares a line with at */
 } branch;
 
 static void push(rt_targets *t, uint32_t i)
@@ -54,111 +60,135 @@ static uint32_t idx(const rt_graph *g, const rt_node *nd)
 	return (uint32_t)(nd - g->nodes);
 }
 
-static bool has_label(const rt_node *nd, const char *label)
+/* Mark what shares a line with node i: its ancestors and descendants by Revises. */
+static uint8_t *lineage(const rt_graph *g, uint32_t i)
 {
-	for (uint32_t i = 0; i < nd->nlabels; i++)
-		if (!strcmp(nd->label_list[i], label))
-			return true;
-	return false;
-}
-
-/* Whether node i belongs to branch b (NULL: every node does). */
-static bool in_branch(const rt_graph *g, const branch *b, uint32_t i, const uint8_t *desc)
-{
-	if (!b)
-		return true;
-	if (b->label_node)
-		return has_label(&g->nodes[i], b->name);
-	return desc && desc[i];
-}
-
-/*
- * Find one revision by id, label or unique prefix, among the nodes of
- * branch b.  Prefixes need four characters, as in Alembic.
- */
-static int find_one(const rt_graph *g, const branch *b, const uint8_t *desc, const char *s,
-		    uint32_t *out, rt_err *err)
-{
-	rt_node *nd = rt_graph_get(g, s);
-	if (!nd)
-		nd = rt_map_get(&g->by_label, s);
-	if (nd && in_branch(g, b, idx(g, nd), desc)) {
-		*out = idx(g, nd);
-		return 0;
-	}
-	size_t len = strlen(s), found = 0;
-	rt_buf list = RT_BUF_INIT;
-	if (len >= 4) {
-		for (uint32_t i = 0; i < g->n; i++) {
-			if (strncmp(g->nodes[i].rf->id, s, len) || !in_branch(g, b, i, desc))
-				continue;
-			if (found++ < 10)
-				rt_buf_printf(&list, "%s%s", found > 1 ? ", " : "", g->nodes[i].rf->id);
-			*out = i;
-		}
-	}
-	if (found == 1) {
-		rt_buf_free(&list);
-		return 0;
-	}
-	int rc;
-	if (found > 1)
-		rc = rt_error(err, RETORT_EAMBIGUOUS, "multiple revisions start with '%s': %s%s", s,
-			      list.ptr, found > 10 ? ", ..." : "");
-	else if (b)
-		rc = rt_error(err, RETORT_ENOTFOUND, "no such revision '%s' on branch '%s'", s, b->name);
-	else if (len < 4)
-		rc = rt_error(err, RETORT_ENOTFOUND,
-			      "no such revision or branch '%s'; please ensure at least four characters are present for partial revision identifier matches",
-			      s);
-	else
-		rc = rt_error(err, RETORT_ENOTFOUND, "no such revision or branch '%s'", s);
-	rt_buf_free(&list);
-	return rc;
-}
-
-/* Mark start and everything that descends from it (children only). */
-static uint8_t *descendants(const rt_graph *g, uint32_t start)
-{
-	uint8_t *mark = rt_xcalloc(g->n ? g->n : 1, 1);
-	uint32_t *stack = rt_xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
-	rt_graph_mark(g, start, RT_WALK_CHILDREN, NULL, 0, mark, stack);
+	size_t n = g->n ? g->n : 1;
+	uint8_t *mark = rt_xcalloc(n, 1), *up = rt_xcalloc(n, 1);
+	uint32_t *stack = rt_xcalloc(n, sizeof(uint32_t));
+	rt_graph_mark(g, i, RT_WALK_CHILDREN, NULL, 0, mark, stack);
+	rt_graph_mark(g, i, RT_WALK_PARENTS, NULL, 0, up, stack);
+	for (uint32_t k = 0; k < g->n; k++)
+		mark[k] |= up[k];
+	free(up);
 	free(stack);
 	return mark;
 }
 
-/* The heads among the nodes of a branch (all heads when b is NULL). */
-static void branch_heads(const rt_graph *g, const branch *b, const uint8_t *desc, rt_targets *out)
+static bool in_branch(const branch *b, uint32_t i)
 {
-	for (uint32_t k = 0; k < g->nheads; k++)
-		if (in_branch(g, b, g->heads[k], desc))
-			push(out, g->heads[k]);
+	return !b || b->line[i];
 }
 
-static int one_head(const rt_graph *g, const branch *b, const uint8_t *desc, uint32_t *out,
-		    rt_err *err)
+/*
+ * Find one revision by id, label or prefix, as Alembic's _revision_for_ident:
+ * an exact id or label first; else the ids and labels longer than three
+ * characters that start with s (s itself may be shorter), kept to branch b
+ * when there is one.  A revision found outside b is "not a member".
+ */
+static int find_one(const rt_graph *g, const branch *b, const char *s, uint32_t *out, rt_err *err)
+{
+	rt_node *nd = rt_graph_get(g, s);
+	if (!nd)
+		nd = rt_map_get(&g->by_label, s);
+	if (!nd) {
+		size_t len = strlen(s), found = 0;
+		rt_buf list = RT_BUF_INIT;
+		for (uint32_t i = 0; i < g->n; i++) {
+			const rt_node *c = &g->nodes[i];
+			bool hit = strlen(c->rf->id) > 3 && !strncmp(c->rf->id, s, len);
+			for (uint32_t l = 0; !hit && l < c->nlabels; l++)
+				hit = rt_map_get(&g->by_label, c->label_list[l]) == c &&
+				      strlen(c->label_list[l]) > 3 && !strncmp(c->label_list[l], s, len);
+			if (!hit || !in_branch(b, i))
+				continue;
+			if (found++ < 3)
+				rt_buf_printf(&list, "%s'%s'", found > 1 ? ", " : "", c->rf->id);
+			nd = &g->nodes[i];
+		}
+		int rc = 0;
+		if (found > 1)
+			rc = rt_error(err, RETORT_EAMBIGUOUS, "Multiple revisions start with '%s': %s...",
+				      s, list.ptr);
+		else if (!found)
+			rc = rt_error(err, RETORT_ENOTFOUND, "No such revision or branch '%s'%s", s,
+				      len < 4 ? "; please ensure at least four characters are present "
+						"for partial revision identifier matches" : "");
+		rt_buf_free(&list);
+		if (rc)
+			return rc;
+	}
+	if (!in_branch(b, idx(g, nd)))
+		return rt_error(err, RETORT_ENOTFOUND, "Revision %s is not a member of branch '%s'",
+				nd->rf->id, b->name);
+	*out = idx(g, nd);
+	return 0;
+}
+
+static int open_branch(branch *b, const rt_graph *g, const char *name, rt_err *err)
+{
+	uint32_t i;
+	memset(b, 0, sizeof(*b));
+	b->name = name;
+	b->at = rt_map_get(&g->by_label, name);
+	if (!b->at) {
+		int rc = find_one(g, NULL, name, &i, err);
+		if (rc == RETORT_ENOTFOUND)
+			return rt_error(err, RETORT_ENOTFOUND, "No such branch: '%s'", name);
+		if (rc)
+			return rc;
+		b->at = &g->nodes[i];
+	}
+	b->line = lineage(g, idx(g, b->at));
+	return 0;
+}
+
+static void close_branch(branch *b)
+{
+	free(b->line);
+	b->line = NULL;
+}
+
+/* Whether a head has dependents only: Alembic's "heads" leaves it out. */
+static bool effective_head(const rt_node *nd)
+{
+	return nd->ndependents > 0;
+}
+
+/* "heads": the real heads; "L@heads": every head on L's line. */
+static void branch_heads(const rt_graph *g, const branch *b, rt_targets *out)
+{
+	/* in file order, as Alembic's map keeps them */
+	for (uint32_t i = 0; i < g->n; i++) {
+		const rt_node *nd = &g->nodes[i];
+		if (nd->nchildren)
+			continue;
+		if (b ? in_branch(b, i) : !effective_head(nd))
+			push(out, i);
+	}
+}
+
+/* "head" / "L@head": the one head (a head others only depend on counts). */
+static int one_head(const rt_graph *g, const branch *b, uint32_t *out, bool *none, rt_err *err)
 {
 	rt_targets h = { 0 };
 	rt_buf list = RT_BUF_INIT;
 	int rc = 0;
-	/* heads that something depends on are implied by their dependents */
-	for (uint32_t k = 0; k < g->nheads; k++) {
-		uint32_t i = g->heads[k];
-		if (in_branch(g, b, i, desc) && !g->nodes[i].ndependents)
-			push(&h, i);
-	}
+	*none = false;
+	for (uint32_t k = 0; k < g->nheads; k++)
+		if (in_branch(b, g->heads[k]))
+			push(&h, g->heads[k]);
 	if (h.n == 1) {
 		*out = h.v[0];
 	} else if (h.n == 0) {
-		rc = rt_error(err, RETORT_ENOTFOUND, "no head revision%s%s%s",
-			      b ? " on branch '" : "", b ? b->name : "", b ? "'" : "");
+		*none = true;
 	} else {
 		for (size_t i = 0; i < h.n; i++)
 			rt_buf_printf(&list, "%s%s", i ? ", " : "", g->nodes[h.v[i]].rf->id);
 		if (b)
 			rc = rt_error(err, RETORT_EAMBIGUOUS,
-				      "branch '%s' has several heads (%s); use '%s@heads' or name one",
-				      b->name, list.ptr, b->name);
+				      "Multiple heads are present for given argument '%s@head'; %s",
+				      b->name, list.ptr);
 		else
 			rc = rt_error(err, RETORT_EAMBIGUOUS,
 				      "multiple head revisions are present for given argument 'head' (%s); please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads",
@@ -169,15 +199,6 @@ static int one_head(const rt_graph *g, const branch *b, const uint8_t *desc, uin
 	return rc;
 }
 
-/* The lowest revision of a label's branch: its ancestors back to a fork. */
-static uint32_t branch_base(const rt_graph *g, const branch *b)
-{
-	const rt_node *nd = b->label_node ? b->label_node : b->rev;
-	while (nd->nparents == 1 && has_label(&g->nodes[nd->parents[0]], b->name))
-		nd = &g->nodes[nd->parents[0]];
-	return idx(g, nd);
-}
-
 static int need_state(const rt_state *st, const char *spec, rt_err *err)
 {
 	if (st)
@@ -185,395 +206,572 @@ static int need_state(const rt_state *st, const char *spec, rt_err *err)
 	return rt_error(err, RETORT_ESTATE, "'%s' needs the database's current revision", spec);
 }
 
-/* The database's rows that lie on branch b (all rows when b is NULL). */
-static void current_rows(const rt_graph *g, const rt_state *st, const branch *b,
-			 const uint8_t *desc, rt_targets *out)
+/* The database's rows on branch b (all rows when b is NULL), in table order. */
+static void current_rows(const rt_graph *g, const rt_state *st, const branch *b, rt_targets *out)
 {
 	for (size_t i = 0; i < st->rows.len; i++) {
 		const rt_node *nd = rt_graph_get(g, st->rows.v[i]);
-		if (nd && in_branch(g, b, idx(g, nd), desc))
+		if (nd && in_branch(b, idx(g, nd)))
 			push(out, idx(g, nd));
 	}
 }
 
+#define WALK_BASE (RT_NIL - 1) /* Alembic's "base" while walking */
+
 /*
- * Walk n steps from start (RT_NIL: from base) up (dir > 0) or down.
- * Going down past the last revision gives *base = true.
+ * Alembic's RevisionMap._walk: n steps from start (RT_NIL: None, below every
+ * root; WALK_BASE: "base"), up (dir > 0) through Revises children on b's line
+ * or down through Revises parents.  More than one way is "Ambiguous walk";
+ * no way ends the walk: *out = RT_NIL, "walked too far".
  */
-static int walk(const rt_graph *g, const branch *b, const uint8_t *desc, uint32_t start,
-		long n, int dir, const char *spec, uint32_t *out, bool *base, rt_err *err)
+static int walk(const rt_graph *g, const branch *b, uint32_t start, long n, int dir,
+		uint32_t *out, rt_err *err)
 {
 	uint32_t cur = start;
-	*base = false;
 	for (long k = 0; k < n; k++) {
+		uint32_t pick = RT_NIL, count = 0;
 		if (dir > 0) {
 			const uint32_t *next = cur == RT_NIL ? g->bases : g->nodes[cur].children;
 			uint32_t nn = cur == RT_NIL ? g->nbases : g->nodes[cur].nchildren;
-			uint32_t pick = RT_NIL, count = 0;
 			for (uint32_t j = 0; j < nn; j++)
-				if (in_branch(g, b, next[j], desc)) {
+				if (in_branch(b, next[j]) && (cur != RT_NIL || !g->nodes[next[j]].nparents)) {
 					pick = next[j];
 					count++;
 				}
-			if (count == 0)
-				return rt_error(err, RETORT_ENOTFOUND,
-						"relative revision '%s' walked too far: no revision %s '%s'",
-						spec, "after", cur == RT_NIL ? "base" : g->nodes[cur].rf->id);
-			if (count > 1)
-				return rt_error(err, RETORT_EAMBIGUOUS,
-						"relative revision '%s' is ambiguous: '%s' has %u following revisions; name one, or use '<branch>@+N'",
-						spec, cur == RT_NIL ? "base" : g->nodes[cur].rf->id, count);
-			cur = pick;
+		} else if (cur == WALK_BASE) {
+			count = 0;
+		} else if (cur == RT_NIL) {
+			for (uint32_t j = 0; j < g->nheads; j++) {
+				pick = g->heads[j];
+				count++;
+			}
 		} else {
-			if (cur == RT_NIL)
-				return rt_error(err, RETORT_ENOTFOUND,
-						"relative revision '%s' walked too far: it goes below base", spec);
 			const rt_node *nd = &g->nodes[cur];
-			if (nd->nparents > 1)
-				return rt_error(err, RETORT_EAMBIGUOUS,
-						"relative revision '%s' is ambiguous: '%s' is a merge point; name one of its parents",
-						spec, nd->rf->id);
-			cur = nd->nparents ? nd->parents[0] : RT_NIL;
+			count = nd->nparents;
+			pick = count ? nd->parents[0] : WALK_BASE;
+			if (!count)
+				count = 1;
 		}
+		if (count == 0) {
+			*out = RT_NIL;
+			return 0;
+		}
+		if (count > 1)
+			return rt_error(err, RETORT_EAMBIGUOUS, "Ambiguous walk");
+		cur = pick;
 	}
 	*out = cur;
-	*base = cur == RT_NIL;
 	return 0;
 }
 
-/* Split "[sym][+-N]" into its symbol and its signed step count. */
-static bool split_relative(const char *s, char **sym, long *n)
+/* Alembic's relative argument, `[branch@][symbol](+|-)N`, split; false if it is none. */
+static bool split_relative(const char *s, char **branch_name, char **sym, long *n)
 {
-	size_t len = strlen(s), i = len;
-	while (i > 0 && isdigit((unsigned char)s[i - 1]))
-		i--;
-	if (i == len || i == 0 || (s[i - 1] != '+' && s[i - 1] != '-'))
+	const char *at = strchr(s, '@');
+	const char *rest = at ? at + 1 : s;
+	size_t i = 0;
+	while (rest[i] && (isalnum((unsigned char)rest[i]) || rest[i] == '_'))
+		i++;
+	if ((rest[i] != '+' && rest[i] != '-') || !isdigit((unsigned char)rest[i + 1]))
 		return false;
-	char *end;
-	long v = strtol(s + i, &end, 10);
-	if (v < 0 || v > 1000000000L)
+	const char *d = rest + i + 1;
+	size_t nd = strspn(d, "0123456789");
+	if (d[nd] || nd > 9)
 		return false;
-	*n = s[i - 1] == '-' ? -v : v;
-	*sym = rt_xstrndup(s, i - 1);
+	long v = strtol(d, NULL, 10);
+	*n = rest[i] == '-' ? -v : v;
+	*sym = rt_xstrndup(rest, i);
+	*branch_name = at ? rt_xstrndup(s, (size_t)(at - s)) : NULL;
 	return true;
 }
 
-static int resolve_in(rt_targets *out, const rt_graph *g, const rt_state *st, const branch *b,
-		      const uint8_t *desc, const char *spec, const char *s, rt_err *err);
-
-/* "[sym]+N" / "[sym]-N" */
-static int resolve_relative(rt_targets *out, const rt_graph *g, const rt_state *st,
-			    const branch *b, const uint8_t *desc, const char *spec,
-			    const char *sym, long n, rt_err *err)
+static int too_far(rt_err *err, long n)
 {
-	uint32_t start = RT_NIL, to = RT_NIL;
-	bool base;
-	int rc;
-	if (!*sym) {
-		/* from the current revision; from base (+1 is the first) if none */
-		rt_targets cur = { 0 };
-		if ((rc = need_state(st, spec, err)) < 0)
-			return rc;
-		current_rows(g, st, b, desc, &cur);
-		size_t ncur = cur.n;
-		if (ncur == 1)
-			start = cur.v[0];
-		rt_targets_free(&cur);
-		if (ncur > 1)
-			return rt_error(err, RETORT_EAMBIGUOUS,
-					"relative revision '%s' is ambiguous: the database has several current heads; use '<branch>@%s' or '<revision>%s'",
-					spec, spec, spec);
-		if (ncur == 0 && n < 0)
-			return rt_error(err, RETORT_ENOTFOUND,
-					"relative revision '%s' walked too far: the database has no current revision",
-					spec);
-		if (ncur == 0 && b && n > 0) {
-			/* nothing of the branch applied yet: +1 is its first revision */
-			start = branch_base(g, b);
-			n--;
-		}
-	} else {
-		rt_targets t = { 0 };
-		if ((rc = resolve_in(&t, g, st, b, desc, spec, sym, err)) < 0)
-			return rc;
-		if (t.n > 1) {
-			rt_targets_free(&t);
-			return rt_error(err, RETORT_EAMBIGUOUS,
-					"relative revision '%s': '%s' names several revisions", spec, sym);
-		}
-		if (t.n == 1)
-			start = t.v[0];
-		rt_targets_free(&t);
-	}
-	if ((rc = walk(g, b, desc, start, n < 0 ? -n : n, n < 0 ? -1 : 1, spec, &to, &base, err)) < 0)
-		return rc;
-	if (base)
-		out->base = true;
-	else
-		push(out, to);
-	return 0;
+	return rt_error(err, RETORT_ENOTFOUND, "Relative revision %s%ld didn't produce %ld migrations",
+			n < 0 ? "-" : "+", n < 0 ? -n : n, n < 0 ? -n : n);
 }
 
-static int resolve_in(rt_targets *out, const rt_graph *g, const rt_state *st, const branch *b,
-		      const uint8_t *desc, const char *spec, const char *s, rt_err *err)
+/* The tips of a set: members that no member has as a parent or dependency. */
+static void tips(const rt_graph *g, const uint8_t *set, rt_targets *out)
 {
-	char *sym = NULL;
-	long n = 0;
-	uint32_t i = RT_NIL;
-	int rc = 0;
-
-	if (!strcmp(s, "heads")) {
-		branch_heads(g, b, desc, out);
-	} else if (!strcmp(s, "head")) {
-		if ((rc = one_head(g, b, desc, &i, err)) == 0)
+	uint8_t *below = rt_xcalloc(g->n ? g->n : 1, 1);
+	for (uint32_t i = 0; i < g->n; i++)
+		if (set[i])
+			for (uint32_t k = 0, q; (q = rt_pred_at(&g->nodes[i], k)) != RT_NIL; k++)
+				below[q] = 1;
+	for (uint32_t i = 0; i < g->n; i++)
+		if (set[i] && !below[i])
 			push(out, i);
-	} else if (!strcmp(s, "base")) {
-		if (b)
-			push(out, branch_base(g, b));
-		else
+	free(below);
+}
+
+/*
+ * The revision a relative argument counts from (Alembic's get_revision):
+ * an id, a label, "head", "heads" when there is one, "base" (RT_NIL).
+ */
+static int start_of(const rt_graph *g, const branch *b, const char *sym, uint32_t *out,
+		    rt_err *err)
+{
+	*out = RT_NIL;
+	if (!strcmp(sym, "base"))
+		return 0;
+	if (!strcmp(sym, "head") || !strcmp(sym, "heads")) {
+		rt_targets h = { 0 };
+		bool none;
+		int rc = 0;
+		if (!strcmp(sym, "head"))
+			rc = one_head(g, b, out, &none, err);
+		else {
+			branch_heads(g, b, &h);
+			if (h.n > 1)
+				rc = rt_error(err, RETORT_EAMBIGUOUS,
+					      "Multiple heads are present; please specify a single "
+					      "target revision");
+			else if (h.n == 1)
+				*out = h.v[0];
+			rt_targets_free(&h);
+		}
+		return rc;
+	}
+	return find_one(g, b, sym, out, err);
+}
+
+/* Alembic's _parse_upgrade_target for a relative argument. */
+static int upgrade_relative(rt_targets *out, const rt_graph *g, const rt_state *st,
+			    const char *spec, const char *bname, const char *sym, long n, rt_err *err)
+{
+	branch b, *bp = NULL;
+	uint32_t start = RT_NIL, to = RT_NIL;
+	int rc = 0;
+	if (bname && (rc = open_branch(&b, g, bname, err)))
+		return rc;
+	if (bname)
+		bp = &b;
+	if (n > 0 && !*sym) {
+		rt_targets cur = { 0 };
+		if ((rc = need_state(st, spec, err)))
+			goto done;
+		current_rows(g, st, bp, &cur);
+		if (bp && !cur.n && st->rows.len) {
+			/* the branch has no row: the tips of what is applied on it */
+			uint8_t *on = rt_xcalloc(g->n ? g->n : 1, 1);
+			for (uint32_t i = 0; i < g->n; i++)
+				on[i] = st->applied[i] && in_branch(bp, i);
+			tips(g, on, &cur);
+			free(on);
+		}
+		if (cur.n > 1)
+			rc = rt_error(err, RETORT_EAMBIGUOUS,
+				      "Ambiguous upgrade from multiple current revisions");
+		else if (cur.n == 1)
+			start = cur.v[0];
+		rt_targets_free(&cur);
+		if (!rc && !(rc = walk(g, bp, start, n, 1, &to, err)) && to == RT_NIL)
+			rc = too_far(err, n);
+	} else if (n > 0) {
+		if (!(rc = start_of(g, NULL, sym, &start, err)) &&
+		    !(rc = walk(g, bp, start, n, 1, &to, err)) && to == RT_NIL)
+			rc = rt_error(err, RETORT_ENOTFOUND, "Walked too far");
+	} else if (!*sym) {
+		rc = too_far(err, n);
+	} else {
+		if (!(rc = start_of(g, bp, sym, &start, err)) &&
+		    !(rc = walk(g, NULL, start, -n, -1, &to, err)) && to == RT_NIL)
+			rc = rt_error(err, RETORT_ENOTFOUND, "Walked too far");
+	}
+	if (!rc) {
+		if (to == WALK_BASE || to == RT_NIL)
 			out->base = true;
+		else
+			push(out, to);
+	}
+done:
+	if (bp)
+		close_branch(bp);
+	return rc;
+}
+
+/* An absolute symbol on branch b (NULL: none). */
+static int resolve_symbol(rt_targets *out, const rt_graph *g, const rt_state *st, const branch *b,
+			  const char *spec, const char *s, rt_err *err)
+{
+	uint32_t i = RT_NIL;
+	bool none;
+	int rc = 0;
+	if (!strcmp(s, "heads")) {
+		branch_heads(g, b, out);
+	} else if (!strcmp(s, "head")) {
+		if ((rc = one_head(g, b, &i, &none, err)) == 0 && !none)
+			push(out, i);
+		else if (!rc && none && !b)
+			out->base = true;
+		else if (!rc && none)
+			rc = rt_error(err, RETORT_ENOTFOUND, "No head revision on branch '%s'", b->name);
+	} else if (!strcmp(s, "base")) {
+		out->base = true;
 	} else if (!strcmp(s, "current")) {
 		if ((rc = need_state(st, spec, err)) == 0)
-			current_rows(g, st, b, desc, out);
-	} else if (split_relative(s, &sym, &n)) {
-		rc = resolve_relative(out, g, st, b, desc, spec, sym, n, err);
+			current_rows(g, st, b, out);
 	} else if (!*s) {
 		rc = rt_error(err, RETORT_EUSAGE, "empty revision in '%s'", spec);
-	} else if ((rc = find_one(g, b, desc, s, &i, err)) == 0) {
+	} else if ((rc = find_one(g, b, s, &i, err)) == 0) {
 		push(out, i);
 	}
-	free(sym);
 	return rc;
 }
 
 int rt_resolve(rt_targets *out, const rt_graph *g, const rt_state *st, const char *spec,
 	       rt_err *err)
 {
+	char *bname = NULL, *sym = NULL;
+	long n = 0;
+	int rc;
 	memset(out, 0, sizeof(*out));
-	const char *at = strchr(spec, '@');
-	if (!at)
-		return resolve_in(out, g, st, NULL, NULL, spec, spec, err);
-
-	char *name = rt_xstrndup(spec, (size_t)(at - spec));
-	branch b = { name, NULL, NULL };
-	uint8_t *desc = NULL;
-	uint32_t i;
-	int rc = 0;
-	b.label_node = rt_map_get(&g->by_label, name);
-	if (!b.label_node) {
-		if ((rc = find_one(g, NULL, NULL, name, &i, err)) < 0) {
-			if (rc == RETORT_ENOTFOUND)
-				rc = rt_error(err, RETORT_ENOTFOUND,
-					      "no such branch label or revision '%s' in '%s'", name, spec);
-			goto done;
+	if (split_relative(spec, &bname, &sym, &n)) {
+		rc = upgrade_relative(out, g, st, spec, bname, sym, n, err);
+	} else {
+		const char *at = strchr(spec, '@');
+		branch b;
+		if (!at)
+			return resolve_symbol(out, g, st, NULL, spec, spec, err);
+		bname = rt_xstrndup(spec, (size_t)(at - spec));
+		if ((rc = open_branch(&b, g, bname, err)) == 0) {
+			rc = resolve_symbol(out, g, st, &b, spec, at + 1, err);
+			close_branch(&b);
 		}
-		b.rev = &g->nodes[i];
-		desc = descendants(g, i);
 	}
-	rc = resolve_in(out, g, st, &b, desc, spec, at + 1, err);
-done:
 	if (rc < 0)
 		rt_targets_free(out);
-	free(desc);
-	free(name);
+	free(bname);
+	free(sym);
 	return rc;
-}
-
-static void add_applied_above(rt_targets *out, const rt_graph *g, const rt_state *st, uint32_t t)
-{
-	const rt_node *nd = &g->nodes[t];
-	for (uint32_t j = 0; j < nd->nchildren; j++)
-		if (st->applied[nd->children[j]])
-			push(out, nd->children[j]);
-	for (uint32_t j = 0; j < nd->ndependents; j++)
-		if (st->applied[nd->dependents[j]])
-			push(out, nd->dependents[j]);
-}
-
-/* "-N" and "L@-N": revert the current revision and the N-1 below it. */
-static int downgrade_steps(rt_targets *out, const rt_graph *g, const rt_state *st,
-			   const char *spec, const char *label, long n, rt_err *err)
-{
-	branch b = { label, label ? rt_map_get(&g->by_label, label) : NULL, NULL };
-	rt_targets cur = { 0 };
-	bool base;
-	uint32_t at = RT_NIL;
-	int rc;
-	if (label && !b.label_node)
-		return rt_error(err, RETORT_ENOTFOUND, "no such branch label '%s' in '%s'", label, spec);
-	current_rows(g, st, label ? &b : NULL, NULL, &cur);
-	if (cur.n == 0) {
-		rt_targets_free(&cur);
-		return rt_error(err, RETORT_ENOTFOUND,
-				"relative revision '%s' walked too far: %s has no current revision",
-				spec, label ? "the branch" : "the database");
-	}
-	if (cur.n > 1) {
-		rt_buf list = RT_BUF_INIT;
-		for (size_t i = 0; i < cur.n; i++)
-			rt_buf_printf(&list, "%s%s", i ? ", " : "", g->nodes[cur.v[i]].rf->id);
-		rc = rt_error(err, RETORT_EAMBIGUOUS,
-			      "'%s' is ambiguous: the database has several current heads (%s); use '<revision>%s' or '<branch>@%s'",
-			      spec, list.ptr, spec + (label ? strlen(label) + 1 : 0),
-			      spec + (label ? strlen(label) + 1 : 0));
-		rt_buf_free(&list);
-		rt_targets_free(&cur);
-		return rc;
-	}
-	uint32_t top = cur.v[0];
-	rt_targets_free(&cur);
-	/* the lowest revision to revert is n-1 steps below the current one */
-	if ((rc = walk(g, NULL, NULL, top, n - 1, -1, spec, &at, &base, err)) < 0)
-		return rc;
-	if (base)
-		return rt_error(err, RETORT_ENOTFOUND,
-				"relative revision '%s' walked too far: it goes below base", spec);
-	push(out, at);
-	return 0;
 }
 
 /*
- * "L@X": revert what is above X on branch L only (Alembic's branch
- * downgrade), e.g. `downgrade contact@<branch point>` leaves the other
- * branches from that point alone.  X is looked up on the branch first,
- * then anywhere (a branch point is not on its branches).
+ * Alembic's _parse_downgrade_target: the branch a downgrade is kept to
+ * (*bname, owned; NULL: none) and its target (*target; RT_NIL: base).
  */
-static int downgrade_branch(rt_targets *out, const rt_graph *g, const rt_state *st,
-			    const char *spec, const char *at, rt_err *err)
+static int downgrade_target(const rt_graph *g, const rt_state *st, const char *spec,
+			    char **bname, uint32_t *target, rt_err *err)
 {
-	char *name = rt_xstrndup(spec, (size_t)(at - spec));
-	branch b = { name, rt_map_get(&g->by_label, name), NULL };
-	rt_targets t = { 0 };
-	uint8_t *desc = NULL;
-	uint32_t i;
-	int rc = need_state(st, spec, err);
-
-	if (rc == 0 && !b.label_node) {
-		if ((rc = find_one(g, NULL, NULL, name, &i, err)) == 0) {
-			b.rev = &g->nodes[i];
-			desc = descendants(g, i);
+	char *sym = NULL;
+	long n = 0;
+	int rc = 0;
+	uint32_t to = RT_NIL, start = RT_NIL;
+	*bname = NULL;
+	*target = RT_NIL;
+	if (!split_relative(spec, bname, &sym, &n)) {
+		const char *at = strrchr(spec, '@');
+		const char *s = at ? at + 1 : spec;
+		rt_targets t = { 0 };
+		*bname = at ? rt_xstrndup(spec, (size_t)(at - spec)) : NULL;
+		if (!strcmp(s, "base"))
+			return 0;
+		if (!strcmp(s, "heads") || !strcmp(s, "head")) {
+			bool none = true;
+			uint32_t h = RT_NIL;
+			if (!strcmp(s, "head") && (rc = one_head(g, NULL, &h, &none, err)))
+				return rc;
+			if (!strcmp(s, "heads")) {
+				/* heads that are real: one of them, or it is ambiguous */
+				branch_heads(g, NULL, &t);
+				if (t.n > 1)
+					rc = rt_error(err, RETORT_EAMBIGUOUS,
+						      "Multiple heads are present; please specify a "
+						      "single target revision");
+				else if (t.n == 1)
+					*target = t.v[0];
+				rt_targets_free(&t);
+				return rc;
+			}
+			*target = none ? RT_NIL : h;
+			return 0;
 		}
-	}
-	if (rc == 0 && (rc = rt_resolve(&t, g, st, spec, err)) == RETORT_ENOTFOUND)
-		rc = rt_resolve(&t, g, st, at + 1, err);
-	for (size_t k = 0; rc == 0 && k < t.n; k++) {
-		const rt_node *nd = &g->nodes[t.v[k]];
-		if (!st->applied[t.v[k]]) {
-			rc = rt_error(err, RETORT_EUSAGE,
-				      "destination '%s' is not a valid downgrade target from current head(s): it is not applied",
-				      nd->rf->id);
-			break;
+		if (!strcmp(s, "current")) {
+			if ((rc = need_state(st, spec, err)))
+				return rc;
+			current_rows(g, st, NULL, &t);
+			if (t.n > 1)
+				rc = rt_error(err, RETORT_EAMBIGUOUS,
+					      "Multiple heads are present; please specify a single "
+					      "target revision");
+			else if (t.n == 1)
+				*target = t.v[0];
+			rt_targets_free(&t);
+			return rc;
 		}
-		for (uint32_t j = 0; j < nd->nchildren; j++)
-			if (st->applied[nd->children[j]] && in_branch(g, &b, nd->children[j], desc))
-				push(out, nd->children[j]);
+		return find_one(g, NULL, s, target, err);
 	}
-	if (rc < 0)
-		rt_targets_free(out);
-	rt_targets_free(&t);
-	free(desc);
-	free(name);
+	if (n >= 0) {
+		branch b, *bp = NULL;
+		if (!*sym) {
+			rc = too_far(err, n);
+		} else if (*bname && (rc = open_branch(&b, g, *bname, err)) == 0) {
+			bp = &b;
+		}
+		if (!rc && !(rc = start_of(g, NULL, sym, &start, err)) &&
+		    !(rc = walk(g, bp, start, n, 1, &to, err)) && to == RT_NIL)
+			rc = rt_error(err, RETORT_ENOTFOUND, "Walked too far");
+		if (bp)
+			close_branch(bp);
+	} else {
+		bool relative = !*sym;
+		branch b, *bp = NULL;
+		if (relative && (rc = need_state(st, spec, err)) == 0) {
+			rt_targets cur = { 0 };
+			if (*bname) {
+				if ((rc = open_branch(&b, g, *bname, err)) == 0) {
+					current_rows(g, st, &b, &cur);
+					/* no row on it: what the rows imply (a dependency of
+					   one), as Alembic's _get_all_current */
+					for (uint32_t i = 0; !cur.n && i < g->n; i++) {
+						bool top = st->applied[i] && in_branch(&b, i);
+						for (uint32_t k = 0; top && k < g->nodes[i].nchildren; k++)
+							top = !st->applied[g->nodes[i].children[k]];
+						if (top)
+							push(&cur, i);
+					}
+					close_branch(&b);
+				}
+			} else {
+				current_rows(g, st, NULL, &cur);
+			}
+			if (!rc && !cur.n)
+				rc = too_far(err, n);
+			else if (!rc && cur.n > 1)
+				/* Alembic warns and takes whichever row comes first */
+				rc = rt_error(err, RETORT_EAMBIGUOUS,
+					      "'%s' is ambiguous: the database has several current "
+					      "heads; name one ('<revision>%ld')", spec, n);
+			else if (!rc) {
+				start = cur.v[0];
+				if (!*bname)
+					*bname = rt_xstrdup(g->nodes[start].rf->id);
+			}
+			rt_targets_free(&cur);
+		} else if (!relative) {
+			if (*bname && (rc = open_branch(&b, g, *bname, err)) == 0)
+				bp = &b;
+			if (!rc)
+				rc = start_of(g, bp, sym, &start, err);
+			if (bp)
+				close_branch(bp);
+		}
+		if (!rc && !(rc = walk(g, NULL, start, -n, -1, &to, err)) && to == RT_NIL)
+			rc = relative ? too_far(err, n) : rt_error(err, RETORT_ENOTFOUND, "Walked too far");
+	}
+	free(sym);
+	if (!rc)
+		*target = to == WALK_BASE ? RT_NIL : to;
 	return rc;
 }
 
+/*
+ * `downgrade -N` (or L@-N) where Alembic's walk meets a merge ("Ambiguous
+ * walk"): revert the current revision and the N-1 below it, so that `-1`
+ * from a merge reverts the merge and leaves both parents as rows.  Only
+ * for relative arguments from the database's single current revision.
+ */
+static int revert_from_current(rt_targets *out, const rt_graph *g, const rt_state *st,
+			       const char *spec, rt_err *err)
+{
+	char *bname = NULL, *sym = NULL;
+	long n = 0;
+	int rc = RETORT_EAMBIGUOUS;
+	rt_targets cur = { 0 };
+	if (!split_relative(spec, &bname, &sym, &n) || *sym || n >= 0 || !st)
+		goto done;
+	branch b, *bp = NULL;
+	if (bname && open_branch(&b, g, bname, err) == 0)
+		bp = &b;
+	current_rows(g, st, bp, &cur);
+	if (bp)
+		close_branch(bp);
+	if (cur.n != 1)
+		goto done;
+	uint32_t at = cur.v[0], to = RT_NIL;
+	rt_err saved = *err;
+	if ((rc = walk(g, NULL, at, -n - 1, -1, &to, err)) || to == RT_NIL || to == WALK_BASE) {
+		*err = saved;
+		rc = RETORT_EAMBIGUOUS;
+		goto done;
+	}
+	push(out, to);
+	rc = 0;
+done:
+	rt_targets_free(&cur);
+	free(bname);
+	free(sym);
+	return rc;
+}
+
+/*
+ * Alembic's _collect_downgrade_revisions, up to the revisions to drop: the
+ * roots (every root for base, else the target's children by Revises, kept
+ * to the branch's ancestors when the branch is given and there are
+ * several); the caller drops what is applied of them and above them.
+ */
 int rt_resolve_downgrade(rt_targets *out, const rt_graph *g, const rt_state *st,
 			 const char *spec, rt_err *err)
 {
-	rt_targets t = { 0 };
-	const char *at = strchr(spec, '@');
-	const char *rest = at ? at + 1 : spec;
-	char *sym = NULL;
-	long n;
-	int rc;
-
+	char *bname = NULL;
+	uint32_t target;
 	memset(out, 0, sizeof(*out));
-	if (split_relative(rest, &sym, &n) && !*sym && n <= 0) {
-		char *label = at ? rt_xstrndup(spec, (size_t)(at - spec)) : NULL;
-		free(sym);
+	int rc = downgrade_target(g, st, spec, &bname, &target, err);
+	if (rc == RETORT_EAMBIGUOUS && !strcmp(err->msg, "Ambiguous walk") &&
+	    (rc = revert_from_current(out, g, st, spec, err)) != RETORT_EAMBIGUOUS)
+		goto done; /* an extension: -N through a merge (README) */
+	if (!rc)
 		rc = need_state(st, spec, err);
-		if (rc == 0)
-			rc = n == 0 ? 0 : downgrade_steps(out, g, st, spec, label, -n, err);
-		free(label);
-		return rc;
-	}
-	free(sym);
-	if (at && !strcmp(rest, "base")) {
-		/* L@base: revert the whole branch, its first revision included */
-		if ((rc = rt_resolve(&t, g, st, spec, err)) < 0)
-			return rc;
-		*out = t;
+	if (rc)
+		goto done;
+	if (target == RT_NIL) {
 		out->base = true;
-		return 0;
+		for (uint32_t i = 0; i < g->n; i++)
+			if (!g->nodes[i].nparents)
+				push(out, i);
+	} else {
+		const rt_node *nd = &g->nodes[target];
+		for (uint32_t k = 0; k < nd->nchildren; k++)
+			push(out, nd->children[k]);
 	}
-	if (at)
-		return downgrade_branch(out, g, st, spec, at, err);
-	if ((rc = rt_resolve(&t, g, st, spec, err)) < 0)
-		return rc;
-	if (t.base) {
-		for (uint32_t k = 0; k < g->nbases; k++)
-			push(out, g->bases[k]);
-		out->base = true;
-		rt_targets_free(&t);
-		return 0;
-	}
-	if ((rc = need_state(st, spec, err)) < 0) {
-		rt_targets_free(&t);
-		return rc;
-	}
-	for (size_t k = 0; k < t.n; k++) {
-		if (!st->applied[t.v[k]]) {
-			rc = rt_error(err, RETORT_EUSAGE,
-				      "destination '%s' is not a valid downgrade target from current head(s): it is not applied",
-				      g->nodes[t.v[k]].rf->id);
-			rt_targets_free(out);
-			break;
+	if (bname && out->n > 1) {
+		branch b;
+		if ((rc = open_branch(&b, g, bname, err)))
+			goto done;
+		size_t n = g->n ? g->n : 1;
+		uint8_t *anc = rt_xcalloc(n, 1);
+		uint32_t *stack = rt_xcalloc(n, sizeof(uint32_t));
+		rt_graph_mark(g, idx(g, b.at), RT_WALK_PARENTS, NULL, 0, anc, stack);
+		size_t keep = 0;
+		for (size_t i = 0; i < out->n; i++)
+			if (anc[out->v[i]])
+				out->v[keep++] = out->v[i];
+		out->n = keep;
+		free(anc);
+		free(stack);
+		close_branch(&b);
+		if (!keep) {
+			rc = rt_error(err, RETORT_EUSAGE, "Not a valid downgrade target from current heads");
+			goto done;
 		}
-		add_applied_above(out, g, st, t.v[k]);
 	}
-	rt_targets_free(&t);
+	if (target != RT_NIL) {
+		/* something applied must be at or above a root, or the target a row */
+		size_t n = g->n ? g->n : 1;
+		uint8_t *mark = rt_xcalloc(n, 1);
+		uint32_t *stack = rt_xcalloc(n, sizeof(uint32_t));
+		bool any = false;
+		for (size_t i = 0; i < out->n; i++)
+			rt_graph_mark(g, out->v[i], RT_WALK_DOWN, NULL, 0, mark, stack);
+		for (uint32_t i = 0; i < g->n && !any; i++)
+			any = mark[i] && st->applied[i];
+		free(mark);
+		free(stack);
+		if (!any && !rt_strvec_contains(&st->rows, g->nodes[target].rf->id))
+			rc = rt_error(err, RETORT_EUSAGE,
+				      "Destination %s is not a valid downgrade target from current "
+				      "head(s)", g->nodes[target].rf->id);
+	}
+done:
+	if (rc < 0)
+		rt_targets_free(out);
+	free(bname);
 	return rc;
 }
 
+/*
+ * One end of a history range: "" is its default; "current" is the
+ * database's rows, and with none of them the default again (Alembic's
+ * `history -r current:` on an empty database lists from base).
+ */
+static int range_end(rt_targets *t, const rt_graph *g, const rt_state *st, const char *s,
+		     bool upper, rt_err *err)
+{
+	memset(t, 0, sizeof(*t));
+	if (!strcmp(s, "current")) {
+		int rc = need_state(st, s, err);
+		if (rc)
+			return rc;
+		current_rows(g, st, NULL, t);
+		if (t->n)
+			return 0;
+		s = "";
+	}
+	if (!*s) {
+		if (upper)
+			for (uint32_t k = 0; k < g->nheads; k++)
+				push(t, g->heads[k]);
+		else
+			t->base = true;
+		return 0;
+	}
+	return rt_resolve(t, g, st, s, err);
+}
+
+/*
+ * Alembic's walk_revisions(start, end): the ancestors of end (heads by
+ * default) that are not ancestors of start, start included, and, when
+ * there is a start, only what descends from it along Revises lines; a
+ * start that is not below end is an error.  In Alembic's order.
+ */
 int rt_history_range(rt_targets *out, const rt_graph *g, const rt_state *st,
 		     const char *range, rt_err *err)
 {
 	size_t n = g->n ? g->n : 1;
-	uint8_t *upper = NULL, *lower = NULL;
-	uint32_t *stack = NULL;
+	uint8_t *need = rt_xcalloc(n, 1), *below = rt_xcalloc(n, 1), *desc = NULL;
+	uint32_t *stack = rt_xcalloc(n, sizeof(uint32_t));
 	rt_targets a = { 0 }, b = { 0 };
+	char *start = NULL;
+	const char *end = "";
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (range && *range) {
 		const char *colon = strchr(range, ':');
-		if (!colon)
-			return rt_error(err, RETORT_EUSAGE,
-					"history range '%s' must be of the form [start]:[end]", range);
-		char *start = rt_xstrndup(range, (size_t)(colon - range));
-		const char *end = colon + 1;
-		stack = rt_xcalloc(n, sizeof(uint32_t));
-		if (*start && (rc = rt_resolve(&a, g, st, start, err)) == 0 && !a.base) {
-			lower = rt_xcalloc(n, 1);
-			for (size_t i = 0; i < a.n; i++)
-				rt_graph_mark(g, a.v[i], RT_WALK_DOWN, NULL, 0, lower, stack);
+		if (!colon) {
+			rc = rt_error(err, RETORT_EUSAGE,
+				      "History range requires [start]:[end], [start]:, or :[end]");
+			goto done;
 		}
-		if (rc == 0 && *end && (rc = rt_resolve(&b, g, st, end, err)) == 0) {
-			upper = rt_xcalloc(n, 1);
-			for (size_t i = 0; i < b.n; i++)
-				rt_graph_mark(g, b.v[i], RT_WALK_UP, NULL, 0, upper, stack);
-		}
-		free(start);
+		start = rt_xstrndup(range, (size_t)(colon - range));
+		end = colon + 1;
 	}
-	if (rc == 0) {
-		out->v = rt_xcalloc(n, sizeof(uint32_t));
-		for (uint32_t k = g->n; k-- > 0;) {
-			uint32_t i = g->order[k];
-			if ((!upper || upper[i]) && (!lower || lower[i]))
-				out->v[out->n++] = i;
+	if ((rc = range_end(&b, g, st, end, true, err)) ||
+	    (rc = range_end(&a, g, st, start ? start : "", false, err)))
+		goto done;
+	for (size_t i = 0; i < b.n; i++)
+		rt_graph_mark(g, b.v[i], RT_WALK_UP, NULL, 0, need, stack);
+	for (size_t i = 0; i < a.n; i++)
+		if (!need[a.v[i]]) {
+			rc = rt_error(err, RETORT_EUSAGE,
+				      "Requested range %s does not refer to ancestor/descendant "
+				      "revisions.", range);
+			goto done;
 		}
+	for (size_t i = 0; i < a.n; i++)
+		rt_graph_mark(g, a.v[i], RT_WALK_UP, NULL, 0, below, stack);
+	for (uint32_t i = 0; i < g->n; i++)
+		if (below[i])
+			need[i] = 0;
+	if (a.n) {
+		/* descendants of start by Revises only: what depends on it is not */
+		desc = rt_xcalloc(n, 1);
+		for (size_t i = 0; i < a.n; i++) {
+			need[a.v[i]] = 1;
+			rt_graph_mark(g, a.v[i], RT_WALK_CHILDREN, NULL, 0, desc, stack);
+		}
+		for (uint32_t i = 0; i < g->n; i++)
+			if (!desc[i])
+				need[i] = 0;
 	}
-	free(upper);
-	free(lower);
+	out->v = rt_xcalloc(n, sizeof(uint32_t));
+	out->n = rt_alembic_order(g, need, b.v, b.n, out->v);
+done:
+	free(start);
+	free(need);
+	free(below);
+	free(desc);
 	free(stack);
 	rt_targets_free(&a);
 	rt_targets_free(&b);

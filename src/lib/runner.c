@@ -249,9 +249,11 @@ static int refuse_txn_statements(run *u, const rt_plan *p)
 			continue;
 		txn_scan t = { sec->sql, -1, "" };
 		retort_dberror e;
-		/* a script the splitter cannot read fails when it runs, with its line */
-		rt_db_split(u->r, sec->sql, scan_piece, &t, &e);
-		rt_err_clear(&u->r->err);
+		/* a script the splitter cannot read (an open quote) fails here */
+		if (rt_db_split(u->r, sec->sql, scan_piece, &t, &e))
+			return rt_error(&u->r->err, RETORT_EDB, "%s:%u: %s", step_path(u, s),
+					section_line(sec, e.position > 0 ? e.position - 1 : 0),
+					e.message);
 		if (t.found < 0)
 			continue;
 		for (char *c = t.word; *c; c++)

@@ -212,8 +212,14 @@ SET_ORDERED = ("heads", "branches", "current")
 PATH = re.compile(r"^Path: .*/mig/versions/(\w+)_r\.(py|sql)$")
 
 
+SET_LINE = re.compile(r"^(Branches into: )(.*)$")
+
+
 def norm_stdout(cmd, text):
     lines = [PATH.sub(r"Path: \1", l.rstrip()) for l in text.splitlines() if l.strip()]
+    # Alembic prints a revision's children from a Python set
+    lines = [SET_LINE.sub(lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))), l)
+             for l in lines]
     if cmd[0] in SET_ORDERED:
         lines = sorted(lines)
     return lines
@@ -256,7 +262,11 @@ def compare(a, r, case):
     if ak == "internal":
         return ("alembic-internal", aerr, rk)
     if ak != rk:
-        diffs.append("exit: alembic %s, retort %s (%s)" % (ak, rk, (aerr or rerr).strip().splitlines()[-1:] if (aerr or rerr).strip() else ""))
+        def last(text):
+            lines = [l for l in text.strip().splitlines() if l.strip()]
+            return lines[-1].strip() if lines else ""
+        diffs.append("exit: alembic %s (%s), retort %s (%s)"
+                     % (ak, last(aout + "\n" + aerr), rk, last(rerr)))
     elif ak == "ok":
         if case.argv[0] in ("upgrade", "downgrade", "stamp"):
             sa, sr = steps(alog), steps(rlog)

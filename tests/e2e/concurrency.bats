@@ -243,7 +243,7 @@ c_in_slow_step() {
 # naming one of PIDS (SQLite) or a server session (PostgreSQL) as the holder.
 expect_lock_message() {
 	local line pid
-	line=$(grep '^retort: ' "$1")
+	line=$(without_note "$(cat "$1")" | grep '^retort: ')
 	if [ "$C_DB" = sqlite ]; then
 		printf '%s\n' "$line" | grep -Eq "^retort: could not take the migration lock on '[^']*t\\.db-retort\\.lock' within 0\\.001 s; held by another retort run( \\(pid [0-9]+\\))?\$" ||
 			{ echo "unexpected lock message: $line"; return 1; }

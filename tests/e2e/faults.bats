@@ -60,7 +60,7 @@ sweep() {
 			fi
 			points=$((points + 1))
 			out=$(RETORT_FAULT_AT=$n RETORT_FAULT_KIND=$kind "$RETORT_FAULTS" "${cmd[@]}" 2>err.txt) && rc=0 || rc=$?
-			err=$(cat err.txt)
+			err=$(without_note "$(cat err.txt)")
 			if [ "$rc" -ne 1 ]; then
 				fails+="N=$n ${cmd[*]}: exit $rc, not 1: $err"$'\n'
 			elif [ "$(printf '%s\n' "$err" | grep -c '^retort: ')" -ne 1 ] ||

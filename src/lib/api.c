@@ -427,10 +427,10 @@ typedef int (*resolve_fn)(rt_targets *out, const rt_graph *g, const rt_state *st
  */
 static int resolve_lazily(retort *r, resolve_fn fn, const char *spec, rt_targets *t)
 {
+	memset(t, 0, sizeof(*t));
 	int rc = rt_project_graph(r);
 	if (rc)
 		return rc;
-	memset(t, 0, sizeof(*t));
 	rc = fn(t, &r->graph, r->state_ok ? &r->state : NULL, spec, &r->err);
 	if (rc != RETORT_ESTATE || r->state_ok)
 		return rc;

@@ -130,7 +130,9 @@ static int open_branch(branch *b, const rt_graph *g, const char *name, rt_err *e
 	uint32_t i;
 	memset(b, 0, sizeof(*b));
 	b->name = name;
-	b->at = rt_map_get(&g->by_label, name);
+	b->at = *name ? rt_map_get(&g->by_label, name) : NULL;
+	if (!*name)
+		return rt_error(err, RETORT_ENOTFOUND, "No such branch: ''");
 	if (!b->at) {
 		int rc = find_one(g, NULL, name, &i, err);
 		if (rc == RETORT_ENOTFOUND)
@@ -241,10 +243,8 @@ static int walk(const rt_graph *g, const branch *b, uint32_t start, long n, int 
 		} else if (cur == WALK_BASE) {
 			count = 0;
 		} else if (cur == RT_NIL) {
-			for (uint32_t j = 0; j < g->nheads; j++) {
-				pick = g->heads[j];
-				count++;
-			}
+			/* "base-N": Alembic walks down from the heads; below base is nothing */
+			count = 0;
 		} else {
 			const rt_node *nd = &g->nodes[cur];
 			count = nd->nparents;

@@ -789,12 +789,21 @@ static int lock_run(run *u, bool *locked)
 	return 0;
 }
 
-/* A failure to unlock is no failure of the run: the session's end frees it. */
-static void unlock_run(run *u)
+/*
+ * Release the run lock.  After a failure its own error stands; after
+ * success a failure to release is reported (exit 1), though the session's
+ * end frees the lock anyway and the steps are committed.
+ */
+static int unlock_run(run *u, int rc)
 {
 	rt_err saved = u->r->err;
-	rt_db_unlock(u->r, u->lockkey.ptr);
+	if (rt_db_unlock(u->r, u->lockkey.ptr) && !rc) {
+		rt_err e = u->r->err;
+		return rt_error(&u->r->err, e.code, "the steps are committed, but releasing the "
+				"run lock failed: %s", e.msg);
+	}
 	u->r->err = saved;
+	return rc;
 }
 
 typedef int (*resolve_fn)(rt_targets *out, const rt_graph *g, const rt_state *st,
@@ -878,7 +887,7 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 	if (u->purge)
 		rt_state_free(&empty);
 	if (locked)
-		unlock_run(u);
+		rc = unlock_run(u, rc);
 	return rc;
 }
 
@@ -1022,7 +1031,7 @@ int retort_ensure_version(retort *r, const retort_run_options *o)
 	if (!rc)
 		rc = rt_run_ensure_tables(&u, true);
 	if (locked)
-		unlock_run(&u);
+		rc = unlock_run(&u, rc);
 	run_free(&u);
 	return rc;
 }

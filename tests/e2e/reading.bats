@@ -208,8 +208,12 @@ $F (contact) (head)"
 	expect_eq "$output" "$F (contact) (head)"
 	run --separate-stderr retort history -r "$E:$F"
 	expect_match "$output" "^$E \(999999990001\) -> $F \(contact\) \(head\), add todos user id$"
-	# upgrade head applies the dependency too; it never becomes a row.
+	# as in Alembic, "head" counts a head others depend on: two heads
 	run --separate-stderr retort upgrade head
+	expect_status 2
+	expect_match "$stderr" "multiple head revisions"
+	# "heads" (the real heads) applies the dependency too; it never becomes a row
+	run --separate-stderr retort upgrade heads
 	expect_status 0
 	expect_eq "$(rows)" "$F"
 	expect_match "$stderr" "-> 999999990001, other root"

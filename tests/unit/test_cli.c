@@ -62,6 +62,8 @@ static void test_cli__history_line_of_a_root_shows_base_and_depends_on(void **st
 	retort_rev r = rev("ffff0006", "other root", RETORT_REV_HEAD | RETORT_REV_BASE);
 	r.depends_on = one_dep;
 	r.ndepends_on = 1;
+	r.depends_on_declared = one_dep; /* printed as written */
+	r.ndepends_on_declared = 1;
 	expect_line(&r, HISTORY, "<base> (dddd0004) -> ffff0006 (head), other root");
 }
 

@@ -791,13 +791,13 @@ static int lock_run(run *u, bool *locked)
 
 /*
  * Release the run lock.  A failure changes nothing of the run (its steps
- * are committed, and the session's end frees the lock): a warning.
+ * are committed, and the session's end frees the lock), and usually comes
+ * with the error that ended it (a lost connection): nothing more to say.
  */
 static int unlock_run(run *u, int rc)
 {
 	rt_err saved = u->r->err;
-	if (rt_db_unlock(u->r, u->lockkey.ptr))
-		rt_log(u->r, RETORT_LOG_WARN, "could not release the run lock: %s", u->r->err.msg);
+	rt_db_unlock(u->r, u->lockkey.ptr);
 	u->r->err = saved;
 	return rc;
 }

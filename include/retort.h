@@ -51,7 +51,8 @@ extern "C" {
 	X(EDIFF, -13, "differences found")                               \
 	X(ESTATE, -14, "the database is not in the required state")      \
 	X(EUNSUPPORTED, -15, "not supported")                            \
-	X(EINTERRUPTED, -16, "interrupted")
+	X(EINTERRUPTED, -16, "interrupted")                              \
+	X(EEXTERNAL, -17, "an external program failed")
 
 enum {
 #define RETORT_X_(name, value, text) RETORT_##name = value,
@@ -152,6 +153,8 @@ RETORT_API int retort_init_project(retort *r, const char *dir, const char *confi
 #define RETORT_REV_MERGEPOINT     0x08 /* more than one parent */
 #define RETORT_REV_EFFECTIVE_HEAD 0x10 /* a head that others depend on */
 #define RETORT_REV_CURRENT        0x20 /* in the version table (after a read) */
+#define RETORT_REV_PYTHON         0x40 /* an Alembic module (*.py) with no .sql
+                                          twin: no SQL for retort to run */
 
 typedef struct retort_rev {
 	const char *id;
@@ -179,6 +182,8 @@ typedef struct retort_rev {
 	const char *const *depends_on_declared; /* Depends On as written (labels
 	                                           unresolved), as Alembic prints it */
 	size_t ndepends_on_declared;
+	const char *python_path;  /* the Alembic module that is this revision: path
+	                             itself for a .py, a .sql file's twin, or NULL */
 } retort_rev;
 
 /*
@@ -273,6 +278,32 @@ typedef struct retort_revision_options {
 
 /* Write a new revision file; *path_out (caller frees) names it. */
 RETORT_API int retort_revision(retort *r, const retort_revision_options *o, char **path_out);
+
+/* --- Alembic projects ------------------------------------------------------ */
+
+typedef struct retort_convert_options {
+	unsigned version;        /* RETORT_CONVERT_OPTIONS_VERSION */
+	const char *python;      /* the project's interpreter; NULL: $RETORT_PYTHON,
+	                            else python3 */
+	int no_verify;           /* skip the step-by-step comparison with Alembic */
+	int to_alembic;          /* the reverse: a .py twin for each .sql revision */
+} retort_convert_options;
+
+#define RETORT_CONVERT_OPTIONS_VERSION 1
+#define RETORT_CONVERT_OPTIONS_INIT { RETORT_CONVERT_OPTIONS_VERSION, NULL, 0, 0 }
+
+/*
+ * Write a .sql twin for every Alembic revision module (*.py) that has none,
+ * with the SQL Alembic itself renders offline for the project's dialect,
+ * after verifying on two scratch databases that Alembic's module and the
+ * SQL leave the same schema after every upgrade and downgrade step.
+ * Revisions Alembic cannot render offline are reported (RETORT_LOG_ERROR
+ * lines with file:line and reason) and the call fails with
+ * RETORT_EEXTERNAL after writing the rest.  Files written and the summary
+ * go to the log callback.  With to_alembic, writes a .py twin (op.execute)
+ * for every .sql revision that has none.
+ */
+RETORT_API int retort_convert(retort *r, const retort_convert_options *o);
 
 /* --- The model and the database ----------------------------------------- */
 

@@ -1,6 +1,7 @@
 /*
  * cmd_show.c: `retort show REV`: the verbose entry of each revision REV
- * names ("current", "heads", a label work too), then its two sections.
+ * names ("current", "heads", a label work too), then its two sections
+ * (an Alembic module without a .sql twin has none).
  */
 #include "cli.h"
 
@@ -22,8 +23,11 @@ static void print_text(const retort_rev **revs, size_t n)
 		rt_buf_clear(&b);
 		cli_fmt_entry(&b, revs[i], 0);
 		rt_buf_putc(&b, '\n');
-		put_section(&b, "-- migrate:upgrade", revs[i]->upgrade_sql);
-		put_section(&b, "-- migrate:downgrade", revs[i]->downgrade_sql);
+		/* an Alembic module has no sections: its entry is Alembic's */
+		if (!(revs[i]->flags & RETORT_REV_PYTHON)) {
+			put_section(&b, "-- migrate:upgrade", revs[i]->upgrade_sql);
+			put_section(&b, "-- migrate:downgrade", revs[i]->downgrade_sql);
+		}
 		rt_buf_rtrim(&b);
 		cli_puts(&b);
 		if (i + 1 < n)

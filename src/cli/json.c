@@ -33,6 +33,8 @@ json_t *cli_json_rev(const retort_rev *rev)
 	json_object_set_new(o, "labels", cli_json_strings(rev->labels, rev->nlabels));
 	json_object_set_new(o, "message", str(rev->message));
 	json_object_set_new(o, "path", str(rev->path));
+	json_object_set_new(o, "python_path",
+			    rev->python_path ? json_string(rev->python_path) : json_null());
 	json_object_set_new(o, "create_date", str(rev->create_date));
 	json_object_set_new(o, "head", json_boolean(f & RETORT_REV_HEAD));
 	json_object_set_new(o, "effective_head",

@@ -31,6 +31,7 @@ const cli_cmd *const cli_commands[] = {
 	&cli_cmd_status,
 	&cli_cmd_check,
 	&cli_cmd_diff,
+	&cli_cmd_convert,
 	&cli_cmd_edit,
 	&cli_cmd_list_templates,
 	&cli_cmd_ensure_version,

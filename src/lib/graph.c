@@ -294,7 +294,8 @@ static void fill_public(rt_graph *g)
 		p->downgrade_line = rf->downgrade.line;
 		p->upgrade_transactional = rf->upgrade.transactional;
 		p->downgrade_transactional = rf->downgrade.transactional;
-		p->flags = 0;
+		p->flags = rf->python ? RETORT_REV_PYTHON : 0;
+		p->python_path = rf->python ? rf->path : rf->twin;
 		if (!nd->nchildren && !nd->ndependents)
 			p->flags |= RETORT_REV_HEAD;
 		if (!nd->nchildren && nd->ndependents)

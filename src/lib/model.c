@@ -15,6 +15,7 @@
 #include "util/fs.h"
 #include "util/xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,12 +120,7 @@ static int load_file(retort *r, const char *path, rt_renames *renames)
  * search_path set to it, and rolled back at the end, so that nothing of the
  * model (not even a schema-qualified statement) outlives the comparison.
  */
-typedef struct scratch {
-	retort_conn *conn;   /* the connection the model is loaded on */
-	bool own;            /* conn is ours to close */
-	char *dbname;        /* a database made for it, to drop; NULL */
-	bool txn;            /* schema mode: a transaction to roll back */
-} scratch;
+typedef rt_scratch scratch;
 
 static int connect_to(retort *r, const rt_url *u, const char *database, const char *what,
 		      retort_conn **out)
@@ -311,7 +307,7 @@ done:
  * Undo everything scratch_open did.  Returns rc, or the failure to drop the
  * scratch database when there was no other; r->err keeps the first error.
  */
-static int scratch_close(retort *r, scratch *sc, int rc)
+int rt_scratch_close(retort *r, rt_scratch *sc, int rc)
 {
 	rt_err saved = r->err;
 	if (sc->txn && sc->conn)
@@ -336,9 +332,92 @@ static int scratch_close(retort *r, scratch *sc, int rc)
 	} else {
 		r->err = saved;
 	}
+	if (sc->file)
+		unlink(sc->file);
+	free(sc->file);
 	free(sc->dbname);
 	memset(sc, 0, sizeof(*sc));
 	return rc;
+}
+
+/* s into out, percent-encoded where a URL would misread it. */
+static void put_pct(rt_buf *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~", c))
+			rt_buf_putc(out, (char)c);
+		else
+			rt_buf_printf(out, "%%%02X", c);
+	}
+}
+
+int rt_scratch_own_database(retort *r, rt_scratch *sc, char **sa_url)
+{
+	memset(sc, 0, sizeof(*sc));
+	*sa_url = NULL;
+	int rc = rt_project_url(r);
+	if (rc)
+		return rc;
+	rt_buf url = RT_BUF_INIT;
+	if (!strcmp(r->dialect->name, "sqlite")) {
+		const char *tmp = getenv("TMPDIR");
+		rt_buf path = RT_BUF_INIT;
+		rt_buf_printf(&path, "%s/retort_scratch_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		int fd = mkstemp(path.ptr);
+		if (fd < 0) {
+			rc = rt_error(&r->err, RETORT_EIO, "cannot make a scratch database file "
+				      "'%s': %s", path.ptr, strerror(errno));
+			rt_buf_free(&path);
+			return rc;
+		}
+		close(fd);
+		sc->file = rt_buf_detach(&path);
+		rt_url u = RT_URL_INIT;
+		u.database = sc->file;
+		rc = connect_to(r, &u, NULL, NULL, &sc->conn);
+		sc->own = sc->conn != NULL;
+		rt_buf_printf(&url, "sqlite:///%s", sc->file);
+	} else {
+		if (!(rc = scratch_database(r, sc)) && sc->txn)
+			rc = rt_error(&r->err, RETORT_EDB, "the database user may not create "
+				      "databases (CREATEDB), which a second process needs");
+		if (!rc) {
+			const rt_url *u = &r->url;
+			rt_buf_puts(&url, "postgresql://");
+			put_pct(&url, u->user);
+			if (u->password) {
+				rt_buf_putc(&url, ':');
+				put_pct(&url, u->password);
+			}
+			if (u->user || u->password)
+				rt_buf_putc(&url, '@');
+			if (u->host && u->host[0] != '/')
+				rt_buf_puts(&url, u->host);
+			if (u->port)
+				rt_buf_printf(&url, ":%s", u->port);
+			rt_buf_printf(&url, "/%s", sc->dbname);
+			char sep = '?';
+			if (u->host && u->host[0] == '/') {
+				rt_buf_printf(&url, "?host=");
+				put_pct(&url, u->host);
+				sep = '&';
+			}
+			for (size_t i = 0; i < u->query_keys.len; i++, sep = '&') {
+				rt_buf_putc(&url, sep);
+				put_pct(&url, u->query_keys.v[i]);
+				rt_buf_putc(&url, '=');
+				put_pct(&url, u->query_vals.v[i]);
+			}
+		}
+	}
+	if (rc) {
+		rc = rt_scratch_close(r, sc, rc);
+		rt_buf_free(&url);
+		return rc;
+	}
+	*sa_url = rt_buf_detach(&url);
+	return 0;
 }
 
 /* Read the model side: on PostgreSQL the scratch's current schema. */
@@ -389,7 +468,7 @@ int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db)
 #endif
 		r->conn = own;
 	}
-	rc = scratch_close(r, &sc, rc);
+	rc = rt_scratch_close(r, &sc, rc);
 	if (!rc)
 		rc = interrupted(r);
 	if (rc)

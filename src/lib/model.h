@@ -23,6 +23,29 @@
  */
 int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db);
 
+/*
+ * A scratch database (model.c says where): the connection it is reached
+ * by, whether that is ours to close, a database made for it or a file, to
+ * remove, and (schema mode) a transaction to roll back.
+ */
+typedef struct rt_scratch {
+	retort_conn *conn;
+	bool own;
+	char *dbname;
+	char *file;
+	bool txn;
+} rt_scratch;
+
+/*
+ * A database of its own that a second process can reach too: on
+ * PostgreSQL one made on the project's server, on SQLite a new temporary
+ * file.  sc->conn is open; *sa_url (owned; it holds the password, never
+ * print it) is its SQLAlchemy URL.  rt_scratch_close removes it.
+ */
+int rt_scratch_own_database(retort *r, rt_scratch *sc, char **sa_url);
+/* Undo what opening sc did; returns rc, or the failure to remove it. */
+int rt_scratch_close(retort *r, rt_scratch *sc, int rc);
+
 /* Read the handle's current connection with the dialect's inspector. */
 int rt_inspect(retort *r, rt_schema *out);
 

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAGIC "retort-cache 1 " RETORT_VERSION "\n"
+#define MAGIC "retort-cache 2 " RETORT_VERSION "\n"
 #define NSTAT 7
 
 struct rt_revcache {

@@ -557,10 +557,11 @@ int rt_revfile_parse(rt_revfile *rf, const char *path, const char *text, size_t 
 
 void rt_revfile_free(rt_revfile *rf)
 {
+	free(rf->twin);
 	if (rf->mem) {
 		free(rf->mem);
 	} else {
-		/* a revfile built by hand (tests) owns each string */
+		/* a revfile built by hand (tests, revpy.c) owns each string */
 		free(rf->path);
 		free(rf->id);
 		free(rf->message);
@@ -580,13 +581,14 @@ void rt_revfile_free(rt_revfile *rf)
 /*
  * A parsed file as bytes, for the cache (revcache.c), without its path:
  *   uint32 fields[PACK_FIELDS]: nrev, ndep, nlab, the three key lines, the
- *          two section lines, the two sections' transactional flags, then
+ *          two section lines, the two sections' transactional flags, the
+ *          python flag, then
  *          the offsets (in the strings that follow) of id, message, doc,
  *          create_date, the two sections and every list item;
  *   the strings, each NUL-terminated.
  * Native byte order: a cache never leaves the machine that wrote it.
  */
-enum { P_NREV, P_NDEP, P_NLAB, P_IDL, P_REVL, P_DEPL, P_UPL, P_DOWNL, P_UPT, P_DOWNT,
+enum { P_NREV, P_NDEP, P_NLAB, P_IDL, P_REVL, P_DEPL, P_UPL, P_DOWNL, P_UPT, P_DOWNT, P_PY,
        P_ID, P_MSG, P_DOC, P_DATE, P_UP, P_DOWN, PACK_FIELDS };
 
 static void pack_u32(rt_buf *b, uint32_t v)
@@ -603,7 +605,7 @@ void rt_revfile_pack(const rt_revfile *rf, rt_buf *out)
 				       (uint32_t)rf->branch_labels.len, rf->id_line,
 				       rf->revises_line, rf->depends_on_line, rf->upgrade.line,
 				       rf->downgrade.line, rf->upgrade.transactional,
-				       rf->downgrade.transactional };
+				       rf->downgrade.transactional, rf->python };
 	rt_buf strings = RT_BUF_INIT, items = RT_BUF_INIT;
 	for (int i = 0; i < 6; i++) {
 		head[P_ID + i] = (uint32_t)strings.len;
@@ -671,6 +673,7 @@ int rt_revfile_unpack(rt_revfile *rf, const char *path, const char *data, size_t
 	rf->downgrade.line = head[P_DOWNL];
 	rf->upgrade.transactional = head[P_UPT] != 0;
 	rf->downgrade.transactional = head[P_DOWNT] != 0;
+	rf->python = head[P_PY] != 0;
 	rf->id_line = head[P_IDL];
 	rf->revises_line = head[P_REVL];
 	rf->depends_on_line = head[P_DEPL];

@@ -53,6 +53,9 @@ typedef struct rt_revfile {
 	unsigned depends_on_line;
 	rt_section upgrade;
 	rt_section downgrade;
+	bool python;        /* an Alembic revision module (*.py): no SQL */
+	char *twin;         /* a .sql file's .py twin (same id and header), or
+	                       NULL; owned, set by rt_scripts_load */
 	char *mem;          /* rt_revfile_parse: the one block holding every
 	                       string and list above (NULL: each is owned) */
 } rt_revfile;
@@ -69,6 +72,15 @@ typedef struct rt_revfile {
 int rt_revfile_parse(rt_revfile *rf, const char *path, const char *text, size_t len,
 		     rt_err *err);
 void rt_revfile_free(rt_revfile *rf);
+/*
+ * Parse an Alembic revision module (revpy.c): its module-level literals
+ * revision, down_revision, branch_labels and depends_on, and its docstring
+ * (message: the first paragraph; create_date: its "Create Date:" line).
+ * The sections are empty and python is set.  Errors as for
+ * rt_revfile_parse, "<path>:<line>: <what>".
+ */
+int rt_revpy_parse(rt_revfile *rf, const char *path, const char *text, size_t len,
+		   rt_err *err);
 /*
  * The cache's form of a parsed file (everything but its path), appended to
  * out; and back, with the path given: -1 when the bytes do not hold a

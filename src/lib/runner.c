@@ -236,10 +236,37 @@ static int scan_piece(void *data, size_t off, size_t len)
  * Refuse, before anything runs, a transactional section holding a
  * statement that would end the step's transaction: the step would no
  * longer be all or nothing.  The statements are the database's own split
- * (libpg_query for PostgreSQL, sqlite3_complete for SQLite).
+ * (libpg_query for PostgreSQL, sqlite3_complete for SQLite).  Before that,
+ * a step whose revision is an Alembic module without a .sql twin: retort
+ * has no SQL to run for it.
  */
+static int refuse_python_steps(run *u, const rt_plan *p)
+{
+	rt_buf names = RT_BUF_INIT;
+	size_t n = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const rt_step *s = &p->steps[i];
+		if (s->kind == RT_STEP_STAMP || !u->r->graph.nodes[s->node].rf->python)
+			continue;
+		if (n++ < 5)
+			rt_buf_printf(&names, "%s%s", names.len ? ", " : "", step_path(u, s));
+	}
+	if (n > 5)
+		rt_buf_printf(&names, " and %zu more", n - 5);
+	int rc = !n ? 0
+		    : rt_error(&u->r->err, RETORT_EPARSE,
+			       "cannot run %s: Alembic revision%s with no .sql twin; `retort "
+			       "convert` writes %s SQL", names.ptr, n > 1 ? "s" : "",
+			       n > 1 ? "their" : "its");
+	rt_buf_free(&names);
+	return rc;
+}
+
 static int refuse_txn_statements(run *u, const rt_plan *p)
 {
+	int rc = refuse_python_steps(u, p);
+	if (rc)
+		return rc;
 	if (!u->r->dialect->driver || !u->r->dialect->driver->split)
 		return 0;
 	for (size_t i = 0; i < p->n; i++) {

@@ -43,15 +43,21 @@ static bool is_sql(const char *name, size_t n)
 	return n >= 4 && !memcmp(name + n - 4, ".sql", 4);
 }
 
-/* No dot files; every *.sql entry, whatever its type. */
+/* Alembic's revision modules: *.py but __init__*.py and Emacs's .#* (dot files go anyway). */
+static bool is_py(const char *name, size_t n)
+{
+	return n >= 3 && !memcmp(name + n - 3, ".py", 3) && strncmp(name, "__init__", 8);
+}
+
+/* No dot files; every *.sql and *.py entry, whatever its type. */
 static void list_folder(DIR *d, listing *l)
 {
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		size_t n = strlen(e->d_name);
-		if (e->d_name[0] == '.' || !is_sql(e->d_name, n))
+		if (e->d_name[0] == '.' || !(is_sql(e->d_name, n) || is_py(e->d_name, n)))
 			continue;
-		/* anything else named *.sql is refused when read (read_entry) */
+		/* anything else named so is refused when read (read_entry) */
 		/* each name is kept behind a byte that says whether it is regular */
 		RT_ARRAY_GROW(l->at, l->n, l->cap);
 		rt_buf_putc(&l->names, e->d_type == DT_REG ? 'r' : '?');
@@ -146,6 +152,9 @@ static int load_file(retort *r, int dirfd, const char *name, const char *path, r
 					"location", path, why);
 		return rt_error(&r->err, RETORT_EIO, "cannot read '%s': %s", path, strerror(errno));
 	}
+	size_t n = strlen(name);
+	if (is_py(name, n))
+		return rt_revpy_parse(rf, path, text->ptr, text->len, &r->err);
 	return rt_revfile_parse(rf, path, text->ptr, text->len, &r->err);
 }
 
@@ -259,6 +268,77 @@ static int load_folder(retort *r, const char *dir, rt_buf *text, rt_buf *path)
 	return rc;
 }
 
+/*
+ * Twins: a .sql file and an Alembic .py file with the same revision id are
+ * one revision when their headers agree (retort runs the .sql, Alembic the
+ * .py); the .py is dropped from the list and named in the .sql's twin.
+ * Headers that disagree are refused, naming both files.
+ */
+static const char *header_differs(const rt_revfile *a, const rt_revfile *b)
+{
+	const rt_strvec *la[] = { &a->revises, &a->branch_labels, &a->depends_on };
+	const rt_strvec *lb[] = { &b->revises, &b->branch_labels, &b->depends_on };
+	static const char *const what[] = { "Revises (down_revision)",
+					    "Branch Labels (branch_labels)",
+					    "Depends On (depends_on)" };
+	for (int i = 0; i < 3; i++) {
+		if (la[i]->len != lb[i]->len)
+			return what[i];
+		for (size_t k = 0; k < la[i]->len; k++)
+			if (strcmp(la[i]->v[k], lb[i]->v[k]))
+				return what[i];
+	}
+	return NULL;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const rt_revfile *x = *(const rt_revfile *const *)a, *y = *(const rt_revfile *const *)b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (int)x->python - (int)y->python;
+}
+
+static int pair_twins(retort *r)
+{
+	size_t npy = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		npy += r->files[i].python;
+	if (!npy || npy == r->nfiles)
+		return 0;
+	rt_revfile **v = rt_xcalloc(r->nfiles, sizeof(*v));
+	for (size_t i = 0; i < r->nfiles; i++)
+		v[i] = &r->files[i];
+	qsort(v, r->nfiles, sizeof(*v), by_id);
+	int rc = 0;
+	for (size_t i = 0; i + 1 < r->nfiles && !rc; i++) {
+		rt_revfile *sql = v[i], *py = v[i + 1];
+		if (sql->python || !py->python || strcmp(sql->id, py->id))
+			continue;
+		const char *d = header_differs(sql, py);
+		if (d) {
+			rc = rt_error(&r->err, RETORT_EPARSE,
+				      "%s:%u: its twin %s (revision %s) disagrees on %s; make the "
+				      "two headers the same or remove one file",
+				      sql->path, sql->id_line, py->path, sql->id, d);
+			break;
+		}
+		sql->twin = rt_xstrdup(py->path);
+		rt_revfile_free(py);
+		py->id = NULL; /* dropped below */
+	}
+	free(v);
+	size_t k = 0;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		if (!r->files[i].id)
+			continue;
+		if (k != i)
+			r->files[k] = r->files[i];
+		k++;
+	}
+	r->nfiles = k;
+	return rc;
+}
+
 int rt_scripts_load(retort *r)
 {
 	rt_buf text = RT_BUF_INIT, path = RT_BUF_INIT;
@@ -275,6 +355,8 @@ int rt_scripts_load(retort *r)
 	}
 	rt_buf_free(&text);
 	rt_buf_free(&path);
+	if (!rc)
+		rc = pair_twins(r);
 	if (rc)
 		return rc;
 	/* the graph keeps pointers into r->files: it never grows after this */

@@ -1,0 +1,160 @@
+/*
+ * pyhelper.c: running retort's Alembic helper (pyhelper.h).
+ */
+#define _GNU_SOURCE /* pipe2, execvpe */
+#include "pyhelper.h"
+
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* share/retort/alembic_helper.py, built in (alembic_helper.c, made by CMake) */
+extern const char rt_alembic_helper[];
+
+int rt_pyhelper_start(retort *r, rt_pyhelper *h, const char *python, const char *const *args,
+		      const char *url)
+{
+	memset(h, 0, sizeof(*h));
+	if (!python || !*python)
+		python = getenv("RETORT_PYTHON");
+	if (!python || !*python)
+		python = "python3";
+	h->python = rt_xstrdup(python);
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	h->err = tmpfile();
+	if (!h->err || pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
+		int e = errno;
+		for (int i = 0; i < 2; i++) {
+			if (in[i] >= 0)
+				close(in[i]);
+			if (out[i] >= 0)
+				close(out[i]);
+		}
+		if (h->err)
+			fclose(h->err);
+		h->err = NULL;
+		return rt_error(&r->err, RETORT_EIO, "cannot start %s: %s", python, strerror(e));
+	}
+	size_t nargs = 0;
+	while (args[nargs])
+		nargs++;
+	const char **argv = rt_xcalloc(nargs + 4, sizeof(*argv));
+	argv[0] = python;
+	argv[1] = "-c";
+	argv[2] = rt_alembic_helper;
+	for (size_t i = 0; i < nargs; i++)
+		argv[3 + i] = args[i];
+	/* the environment is made before fork: the child only calls what is safe there */
+	extern char **environ;
+	size_t nenv = 0;
+	while (environ[nenv])
+		nenv++;
+	char **envp = rt_xcalloc(nenv + 2, sizeof(*envp));
+	char *urlvar = NULL;
+	if (url) {
+		rt_buf b = RT_BUF_INIT;
+		rt_buf_printf(&b, "RETORT_HELPER_URL=%s", url);
+		urlvar = rt_buf_detach(&b);
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < nenv; i++)
+		if (strncmp(environ[i], "RETORT_HELPER_URL=", 18))
+			envp[k++] = environ[i];
+	if (urlvar)
+		envp[k++] = urlvar;
+	const char *here = r->cfg.here;
+	h->pid = fork();
+	if (h->pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(fileno(h->err), 2);
+		if (here && chdir(here) < 0)
+			_exit(126);
+		execvpe(python, (char *const *)argv, envp);
+		_exit(127);
+	}
+	int e = errno;
+	free(argv);
+	free(envp);
+	if (urlvar) {
+		explicit_bzero(urlvar, strlen(urlvar));
+		free(urlvar);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (h->pid < 0) {
+		close(in[1]);
+		close(out[0]);
+		fclose(h->err);
+		h->err = NULL;
+		return rt_error(&r->err, RETORT_EIO, "cannot start %s: %s", python, strerror(e));
+	}
+	h->in = fdopen(in[1], "w");
+	h->out = fdopen(out[0], "r");
+	return 0;
+}
+
+void rt_pyhelper_read_all(rt_pyhelper *h, rt_buf *out)
+{
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), h->out)) > 0)
+		rt_buf_put(out, chunk, n);
+}
+
+/* The last non-empty line of the helper's standard error. */
+static void last_err_line(rt_pyhelper *h, rt_buf *line)
+{
+	rt_buf all = RT_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	rewind(h->err);
+	while ((n = fread(chunk, 1, sizeof(chunk), h->err)) > 0)
+		rt_buf_put(&all, chunk, n);
+	rt_buf_rtrim(&all);
+	const char *s = all.len ? all.ptr : "";
+	const char *nl = strrchr(s, '\n');
+	rt_buf_puts(line, nl ? nl + 1 : s);
+	rt_buf_free(&all);
+}
+
+int rt_pyhelper_finish(retort *r, rt_pyhelper *h, const char *what)
+{
+	int rc = 0;
+	if (h->in)
+		fclose(h->in);
+	if (h->out)
+		fclose(h->out);
+	int status = 0;
+	if (h->pid > 0)
+		while (waitpid(h->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (h->pid > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		rt_buf line = RT_BUF_INIT;
+		last_err_line(h, &line);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			rc = rt_error(&r->err, RETORT_EEXTERNAL,
+				      "%s: cannot run '%s' (pass --python PATH or set "
+				      "RETORT_PYTHON)", what, h->python);
+		else
+			rc = rt_error(&r->err, RETORT_EEXTERNAL, "%s: %s failed: %s%s", what,
+				      h->python, line.len ? line.ptr : "no message",
+				      strstr(line.ptr ? line.ptr : "", "No module named")
+					      ? " (pass --python PATH: the interpreter that can "
+						"import your project and Alembic)"
+					      : "");
+		rt_buf_free(&line);
+	}
+	if (h->err)
+		fclose(h->err);
+	free(h->python);
+	memset(h, 0, sizeof(*h));
+	return rc;
+}

@@ -1,0 +1,43 @@
+/*
+ * pyhelper.h: running retort's Alembic helper (share/retort/alembic_helper.py,
+ * built into the binary) with the project's Python.
+ *
+ * The helper runs from the configuration's folder, so that the project's
+ * own modules import as they do for Alembic.  Its standard input and output
+ * are pipes to us; its standard error is kept in a temporary file and its
+ * last line becomes the error message when it fails.  A database URL goes
+ * to it in the environment ($RETORT_HELPER_URL), never in its arguments,
+ * which any user of the machine can read.
+ */
+#ifndef RT_LIB_PYHELPER_H
+#define RT_LIB_PYHELPER_H
+
+#include "project.h"
+
+#include <stdio.h>
+#include <sys/types.h>
+
+typedef struct rt_pyhelper {
+	pid_t pid;
+	FILE *in;       /* its standard input */
+	FILE *out;      /* its standard output */
+	FILE *err;      /* its standard error, kept */
+	char *python;
+} rt_pyhelper;
+
+/*
+ * The interpreter: python when given, else $RETORT_PYTHON, else "python3".
+ * args are the helper's (mode first); url, when not NULL, is put in its
+ * environment.
+ */
+int rt_pyhelper_start(retort *r, rt_pyhelper *h, const char *python, const char *const *args,
+		      const char *url);
+/*
+ * Close its input, wait for it; non-zero exit is RETORT_EEXTERNAL with the
+ * last line it wrote to standard error, prefixed with what.
+ */
+int rt_pyhelper_finish(retort *r, rt_pyhelper *h, const char *what);
+/* Read what is left of its output into out. */
+void rt_pyhelper_read_all(rt_pyhelper *h, rt_buf *out);
+
+#endif

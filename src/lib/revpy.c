@@ -427,7 +427,8 @@ int rt_revpy_parse(rt_revfile *rf, const char *path, const char *text, size_t le
 	pyvalue vals[N_NAMES];
 	memset(vals, 0, sizeof(vals));
 	char *doc = NULL;
-	int rc = scan_module(&s, vals, &doc);
+	/* every failure of the scan is a parse error, its message in err */
+	int rc = scan_module(&s, vals, &doc) ? RETORT_EPARSE : 0;
 	if (!rc && !vals[N_REVISION].set)
 		rc = rt_error(err, RETORT_EPARSE,
 			      "%s:1: no module-level 'revision = \"...\"': not an Alembic "

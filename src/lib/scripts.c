@@ -323,8 +323,8 @@ static int pair_twins(retort *r)
 			break;
 		}
 		sql->twin = rt_xstrdup(py->path);
-		rt_revfile_free(py);
-		py->id = NULL; /* dropped below */
+		rt_revfile_free(py); /* its id is NULL now: dropped below */
+		i++;
 	}
 	free(v);
 	size_t k = 0;

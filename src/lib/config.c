@@ -512,7 +512,11 @@ static void set_paths(rt_config *cfg)
 	const char *model = value_of(cfg, "model");
 
 	cfg->script_location = norm_path(cfg->here, sl ? sl : "migrations");
-	cfg->model = norm_path(cfg->here, model ? model : "schema.sql");
+	/* "exec: CMD" and "sqlalchemy: module:object" are commands, not paths */
+	if (model && (!strncmp(model, "exec:", 5) || !strncmp(model, "sqlalchemy:", 11)))
+		cfg->model = rt_xstrdup(model);
+	else
+		cfg->model = norm_path(cfg->here, model ? model : "schema.sql");
 	if (vl) {
 		rt_strvec parts = RT_STRVEC_INIT;
 		rt_strvec_split(&parts, vl, version_separators(cfg));

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "inspect.h"
 #include "model.h"
+#include "pyhelper.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
 
@@ -47,9 +48,18 @@ static const char *shown(const retort *r, const char *path)
 	return path;
 }
 
+static bool is_command(const char *model)
+{
+	return !strncmp(model, "exec:", 5) || !strncmp(model, "sqlalchemy:", 11);
+}
+
 static int model_files(retort *r, rt_strvec *paths)
 {
 	const char *model = r->cfg.model ? r->cfg.model : "schema.sql";
+	if (is_command(model)) {
+		rt_strvec_push(paths, model);
+		return 0;
+	}
 	if (rt_isfile(model)) {
 		rt_strvec_push(paths, model);
 		return 0;
@@ -83,16 +93,83 @@ static unsigned line_at(const char *text, long offset)
 	return line;
 }
 
-/* Run one model file on the scratch connection (now r->conn). */
+/*
+ * The model's SQL from a command: "exec: CMD" runs CMD with the shell from
+ * the configuration's folder; "sqlalchemy: module:object" runs retort's
+ * helper, which prints the MetaData's DDL for the project's dialect
+ * through SQLAlchemy's own compiler.  Either failing is a configuration
+ * error naming the command and what it said last.
+ */
+static int model_command(retort *r, const char *model, rt_buf *text)
+{
+	rt_pyhelper h;
+	int rc;
+	if (!strncmp(model, "exec:", 5)) {
+		const char *cmd = model + 5 + strspn(model + 5, " \t");
+		const char *args[] = { "-c", cmd, NULL };
+		rc = rt_process_start(r, &h, "/bin/sh", args, NULL);
+	} else {
+		const char *spec = model + 11 + strspn(model + 11, " \t");
+		const char *args[] = { "model", spec, r->dialect->name, NULL };
+		rc = rt_pyhelper_start(r, &h, NULL, args, NULL);
+	}
+	if (rc)
+		return rc;
+	fclose(h.in);
+	h.in = NULL;
+	rt_pyhelper_read_all(&h, text);
+	rt_buf what = RT_BUF_INIT;
+	rt_buf_printf(&what, "%s: model = %s", r->cfg.path ? r->cfg.path : "configuration",
+		      model);
+	rc = rt_pyhelper_finish(r, &h, what.ptr);
+	rt_buf_free(&what);
+	if (rc) /* the model is configured wrong: nothing ran */
+		r->err.code = rc = RETORT_ECONFIG;
+	return rc;
+}
+
+/*
+ * What a dump holds besides SQL: psql's meta-commands (pg_dump's
+ * \restrict and \unrestrict lines; \connect) are blanked, lines kept so
+ * that errors keep their line numbers; sqlite3's .schema shows the
+ * internal sqlite_sequence table, which cannot be created.
+ */
+static void strip_dump(retort *r, const char *path, rt_buf *text)
+{
+	size_t skipped = 0;
+	for (char *l = text->ptr; l && *l;) {
+		char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		if (l[0] == '\\' || (n >= 31 && !strncmp(l, "CREATE TABLE sqlite_sequence(", 29))) {
+			memset(l, ' ', n);
+			skipped++;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	if (skipped)
+		rt_log(r, RETORT_LOG_DEBUG, "%s: %zu line%s of psql meta-commands or SQLite "
+		       "internals skipped", path, skipped, skipped == 1 ? "" : "s");
+}
+
+/* Run one model file (or command) on the scratch connection (now r->conn). */
 static int load_file(retort *r, const char *path, rt_renames *renames)
 {
 	rt_buf text = RT_BUF_INIT;
-	if (rt_readfile(&text, path)) {
+	if (is_command(path)) {
+		int rc = model_command(r, path, &text);
+		if (rc) {
+			rt_buf_free(&text);
+			return rc;
+		}
+	} else if (rt_readfile(&text, path)) {
 		int e = errno;
 		rt_buf_free(&text);
 		return rt_error(&r->err, RETORT_EIO, "cannot read '%s': %s", shown(r, path),
 				strerror(e));
 	}
+	if (!text.ptr)
+		rt_buf_puts(&text, "");
+	strip_dump(r, shown(r, path), &text);
 	rt_model_renames(renames, text.ptr);
 	retort_dberror e;
 	int rc = rt_db_exec(r, text.ptr, &e);
@@ -457,9 +534,32 @@ int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db)
 	if (!rc) {
 		retort_conn *own = r->conn;
 		r->conn = sc.conn;
+		/*
+		 * A dump sets search_path to '' (pg_dump does, to qualify every
+		 * name): the model is read back in the scratch's own schema,
+		 * whatever the model's statements did to the session.
+		 */
+		rt_strvec path = RT_STRVEC_INIT;
+		bool pg = !strcmp(r->dialect->name, "postgresql");
+		if (pg)
+			rc = rt_db_query(r, "SELECT pg_catalog.current_setting('search_path')",
+					 collect_first, &path);
 		for (size_t i = 0; !rc && i < paths.len; i++)
 			if (!(rc = interrupted(r)))
 				rc = load_file(r, paths.v[i], renames);
+		if (!rc && pg && path.len) {
+			rt_buf sql = RT_BUF_INIT;
+			rt_buf_puts(&sql, "SELECT pg_catalog.set_config('search_path', '");
+			for (const char *c = path.v[0]; *c; c++) {
+				if (*c == '\'')
+					rt_buf_putc(&sql, '\'');
+				rt_buf_putc(&sql, *c);
+			}
+			rt_buf_printf(&sql, "', %s)", sc.txn ? "true" : "false");
+			rc = rt_db_exec(r, sql.ptr, NULL);
+			rt_buf_free(&sql);
+		}
+		rt_strvec_free(&path);
 		if (!rc && !(rc = interrupted(r)))
 			rc = inspect_scratch(r, out);
 #ifdef RETORT_WITH_POSTGRES

@@ -18,14 +18,49 @@
 /* share/retort/alembic_helper.py, built in (alembic_helper.c, made by CMake) */
 extern const char rt_alembic_helper[];
 
+static int spawn(retort *r, rt_pyhelper *h, const char *const *argv, const char *url);
+
 int rt_pyhelper_start(retort *r, rt_pyhelper *h, const char *python, const char *const *args,
 		      const char *url)
 {
-	memset(h, 0, sizeof(*h));
 	if (!python || !*python)
 		python = getenv("RETORT_PYTHON");
 	if (!python || !*python)
 		python = "python3";
+	size_t nargs = 0;
+	while (args[nargs])
+		nargs++;
+	const char **argv = rt_xcalloc(nargs + 4, sizeof(*argv));
+	argv[0] = python;
+	argv[1] = "-c";
+	argv[2] = rt_alembic_helper;
+	for (size_t i = 0; i < nargs; i++)
+		argv[3 + i] = args[i];
+	int rc = spawn(r, h, argv, url);
+	h->is_python = true;
+	free(argv);
+	return rc;
+}
+
+int rt_process_start(retort *r, rt_pyhelper *h, const char *program, const char *const *args,
+		     const char *url)
+{
+	size_t nargs = 0;
+	while (args[nargs])
+		nargs++;
+	const char **argv = rt_xcalloc(nargs + 2, sizeof(*argv));
+	argv[0] = program;
+	for (size_t i = 0; i < nargs; i++)
+		argv[1 + i] = args[i];
+	int rc = spawn(r, h, argv, url);
+	free(argv);
+	return rc;
+}
+
+static int spawn(retort *r, rt_pyhelper *h, const char *const *argv, const char *url)
+{
+	memset(h, 0, sizeof(*h));
+	const char *python = argv[0];
 	h->python = rt_xstrdup(python);
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
 	h->err = tmpfile();
@@ -42,15 +77,6 @@ int rt_pyhelper_start(retort *r, rt_pyhelper *h, const char *python, const char 
 		h->err = NULL;
 		return rt_error(&r->err, RETORT_EIO, "cannot start %s: %s", python, strerror(e));
 	}
-	size_t nargs = 0;
-	while (args[nargs])
-		nargs++;
-	const char **argv = rt_xcalloc(nargs + 4, sizeof(*argv));
-	argv[0] = python;
-	argv[1] = "-c";
-	argv[2] = rt_alembic_helper;
-	for (size_t i = 0; i < nargs; i++)
-		argv[3 + i] = args[i];
 	/* the environment is made before fork: the child only calls what is safe there */
 	extern char **environ;
 	size_t nenv = 0;
@@ -81,7 +107,6 @@ int rt_pyhelper_start(retort *r, rt_pyhelper *h, const char *python, const char 
 		_exit(127);
 	}
 	int e = errno;
-	free(argv);
 	free(envp);
 	if (urlvar) {
 		explicit_bzero(urlvar, strlen(urlvar));
@@ -139,14 +164,14 @@ int rt_pyhelper_finish(retort *r, rt_pyhelper *h, const char *what)
 	if (h->pid > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		rt_buf line = RT_BUF_INIT;
 		last_err_line(h, &line);
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && h->is_python)
 			rc = rt_error(&r->err, RETORT_EEXTERNAL,
 				      "%s: cannot run '%s' (pass --python PATH or set "
 				      "RETORT_PYTHON)", what, h->python);
 		else
 			rc = rt_error(&r->err, RETORT_EEXTERNAL, "%s: %s failed: %s%s", what,
 				      h->python, line.len ? line.ptr : "no message",
-				      strstr(line.ptr ? line.ptr : "", "No module named")
+				      h->is_python && strstr(line.ptr ? line.ptr : "", "No module named")
 					      ? " (pass --python PATH: the interpreter that can "
 						"import your project and Alembic)"
 					      : "");

@@ -14,6 +14,7 @@
 
 #include "project.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -22,7 +23,8 @@ typedef struct rt_pyhelper {
 	FILE *in;       /* its standard input */
 	FILE *out;      /* its standard output */
 	FILE *err;      /* its standard error, kept */
-	char *python;
+	char *python;   /* the program */
+	bool is_python; /* the helper (its failures hint at --python) */
 } rt_pyhelper;
 
 /*
@@ -32,6 +34,9 @@ typedef struct rt_pyhelper {
  */
 int rt_pyhelper_start(retort *r, rt_pyhelper *h, const char *python, const char *const *args,
 		      const char *url);
+/* Any program, run the same way: program (found on PATH) with args. */
+int rt_process_start(retort *r, rt_pyhelper *h, const char *program, const char *const *args,
+		     const char *url);
 /*
  * Close its input, wait for it; non-zero exit is RETORT_EEXTERNAL with the
  * last line it wrote to standard error, prefixed with what.

@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# retort-db: both
+#
+# model_sources.bats: the model from where a team already keeps its schema:
+# SQLAlchemy models (`model = sqlalchemy: module:object`, through retort's
+# helper and SQLAlchemy's own DDL compiler), any command (`model = exec:
+# CMD`), and a dump (`pg_dump --schema-only` with its \restrict lines and
+# its empty search_path; `sqlite3 .schema`).
+
+load helpers
+
+setup() {
+	retort_env || return 1
+	cd "$BATS_TEST_TMPDIR" || return 1
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sqlalchemy' 2>/dev/null ||
+		skip "no python3-sqlalchemy"
+	export RETORT_PYTHON=/usr/bin/python3
+	project
+	cat >models.py <<'EOF'
+import enum
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Status(enum.Enum):
+    todo = "todo"
+    done = "done"
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    email = sa.Column(sa.String(120), nullable=False, unique=True)
+    active = sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
+
+
+class Todo(Base):
+    __tablename__ = "todos"
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), index=True)
+    title = sa.Column(sa.Text, nullable=False)
+    status = sa.Column(sa.Enum(Status, name="todo_status"), nullable=False, server_default="todo")
+    __table_args__ = (sa.CheckConstraint("length(title) > 0", name="ck_todo_title"),)
+EOF
+	retort upgrade head -q # the database, empty
+}
+
+use_model() {
+	local tmp
+	tmp=$(mktemp)
+	awk -v m="$1" '/^model *=/ { next } { print } /^\[retort\]/ { print "model = " m }' retort.ini >"$tmp"
+	mv "$tmp" retort.ini
+}
+
+@test "sqlalchemy: the team's models drive autogenerate and check" {
+	use_model "sqlalchemy: models:Base.metadata"
+	run retort check
+	expect_status 1
+	expect_match "$output" "add table 'todos'"
+	run retort revision --autogenerate -m "from the models"
+	expect_status 0
+	run retort upgrade head
+	expect_status 0
+	has_table todos
+	run retort check
+	expect_status 0
+	expect_eq "$output" "No new upgrade operations detected."
+	# a change to the models is a new revision
+	sed -i 's/^    title = sa.Column(sa.Text, nullable=False)$/&\n    due = sa.Column(sa.Date)/' models.py
+	run retort check
+	expect_status 1
+	expect_match "$output" "add column 'todos.due'"
+	if is_pg; then
+		expect_eq "$(sql "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE typname = 'todo_status'")" "todo,done"
+	fi
+}
+
+@test "sqlalchemy: a model that does not import is a configuration error naming it" {
+	use_model "sqlalchemy: nosuchmodule:Base.metadata"
+	BEFORE=$(dbsum)
+	FILES_BEFORE=$(files_now)
+	problems=$(refused "import" "retort.ini: model = sqlalchemy: nosuchmodule:Base.metadata: .*No module named 'nosuchmodule'" retort check)
+	[ -z "$problems" ] || { echo "$problems" >&2; return 1; }
+}
+
+@test "exec: any command's output is the model; a failing command is exit 2" {
+	printf 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT);\n' >gen.sql
+	use_model "exec: cat gen.sql"
+	run retort revision --autogenerate -m kv
+	expect_status 0
+	run retort upgrade head
+	expect_status 0
+	run retort check
+	expect_status 0
+	use_model "exec: echo broken >&2; exit 3"
+	BEFORE=$(dbsum)
+	FILES_BEFORE=$(files_now)
+	problems=$(refused "failing" "model = exec: echo broken >&2; exit 3: /bin/sh failed: broken" retort check)
+	[ -z "$problems" ] || { echo "$problems" >&2; return 1; }
+}
+
+@test "a dump of the database is a model: pg_dump --schema-only, sqlite3 .schema" {
+	use_model "sqlalchemy: models:Base.metadata"
+	retort revision --autogenerate -m init -q
+	retort upgrade head -q
+	if is_pg; then
+		pg_dump --schema-only -T alembic_version -T retort_log -T retort_log_id_seq \
+			-d "$(db_conn t)" >dump.sql
+	else
+		sqlite3 t.db .schema >dump.sql
+	fi
+	use_model "dump.sql"
+	run retort check
+	expect_status 0
+	expect_eq "$output" "No new upgrade operations detected."
+	# the dump's tables are read by name, not through the empty search_path
+	# it sets: a table made after the dump is the only difference
+	sql "CREATE TABLE extra (id integer PRIMARY KEY)"
+	run retort check
+	expect_status 1
+	expect_match "$output" "remove table 'extra'"
+	expect_no_match "$output" "users|todos"
+}

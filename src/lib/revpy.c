@@ -424,6 +424,8 @@ int rt_revpy_parse(rt_revfile *rf, const char *path, const char *text, size_t le
 	if (memchr(text, '\0', len))
 		return rt_error(err, RETORT_EPARSE, "%s:1: file contains a NUL byte", path);
 	pyscan s = { text, text + len, 1, path, err };
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) /* a UTF-8 BOM, as Python allows */
+		s.p += 3;
 	pyvalue vals[N_NAMES];
 	memset(vals, 0, sizeof(vals));
 	char *doc = NULL;

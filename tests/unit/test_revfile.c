@@ -472,6 +472,93 @@ static void test_revfile__checksum_normalises_line_endings(void **state)
 	free(b);
 }
 
+/* --- Alembic revision modules (revpy.c) -------------------------------------- */
+
+static int parse_py(rt_revfile *rf, const char *text, rt_err *err)
+{
+	rt_err_clear(err);
+	return rt_revpy_parse(rf, "m.py", text, strlen(text), err);
+}
+
+static void test_revpy__alembic_template(void **state)
+{
+	(void)state;
+	rt_revfile rf;
+	rt_err err;
+	const char *text =
+		"\"\"\"add contact\n\nRevision ID: 3c9e8f7a6b03\nRevises: 1a2b, 9f8e\n"
+		"Create Date: 2026-11-21 10:00:00.000000\n\n\"\"\"\n"
+		"from typing import Sequence, Union\n\nfrom alembic import op\n\n"
+		"# revision identifiers, used by Alembic.\n"
+		"revision: str = '3c9e8f7a6b03'\n"
+		"down_revision: Union[str, Sequence[str], None] = (\n    '1a2b',  # main\n"
+		"    \"9f8e\",\n)\n"
+		"branch_labels = ('contact',)\ndepends_on = None\n\n\n"
+		"def upgrade() -> None:\n    op.execute(\"\"\"\nrevision = 'trap'\n\"\"\")\n"
+		"    revision = 'also not'\n";
+	assert_int_equal(parse_py(&rf, text, &err), 0);
+	assert_true(rf.python);
+	assert_string_equal(rf.id, "3c9e8f7a6b03");
+	assert_string_equal(rf.message, "add contact");
+	assert_string_equal(rf.create_date, "2026-11-21 10:00:00.000000");
+	assert_int_equal(rf.revises.len, 2);
+	assert_string_equal(rf.revises.v[0], "1a2b");
+	assert_string_equal(rf.revises.v[1], "9f8e");
+	assert_int_equal(rf.branch_labels.len, 1);
+	assert_string_equal(rf.branch_labels.v[0], "contact");
+	assert_int_equal(rf.depends_on.len, 0);
+	assert_int_equal(rf.id_line, 13);
+	assert_string_equal(rf.upgrade.sql, "");
+	rt_revfile_free(&rf);
+}
+
+static void test_revpy__forms_python_allows(void **state)
+{
+	(void)state;
+	rt_revfile rf;
+	rt_err err;
+	/* a root, a list, ';' on one line, a string label, r-prefix, concatenation */
+	assert_int_equal(parse_py(&rf, "revision = r'ab' 'cd'; down_revision = None\n"
+				  "branch_labels = 'solo'\ndepends_on = ['x', 'y']\n", &err), 0);
+	assert_string_equal(rf.id, "abcd");
+	assert_int_equal(rf.revises.len, 0);
+	assert_string_equal(rf.branch_labels.v[0], "solo");
+	assert_int_equal(rf.depends_on.len, 2);
+	assert_string_equal(rf.message, "");
+	rt_revfile_free(&rf);
+	/* the last assignment wins, as in Python; one inside a def does not count */
+	assert_int_equal(parse_py(&rf, "revision = 'a1'\ndown_revision = None\n"
+				  "revision = 'b2'\ndef f():\n    revision = 'c3'\n", &err), 0);
+	assert_string_equal(rf.id, "b2");
+	rt_revfile_free(&rf);
+}
+
+static void test_revpy__refusals_name_the_line(void **state)
+{
+	(void)state;
+	rt_revfile rf;
+	rt_err err;
+	static const struct { const char *text, *msg; } bad[] = {
+		{ "revision = 'a'\ndown_revision = parent()\n",
+		  "m.py:2: 'down_revision' is not a literal" },
+		{ "revision = 'a'\ndown_revision = ('b', x)\n",
+		  "m.py:2: 'down_revision' is not a literal" },
+		{ "revision = f'a{x}'\ndown_revision = None\n", "m.py:1: 'revision' is not a literal" },
+		{ "down_revision = None\n", "m.py:1: no module-level 'revision" },
+		{ "revision = 'a'\n", "m.py:1: no module-level 'down_revision" },
+		{ "revision = None\ndown_revision = None\n", "m.py:1: 'revision' must be one string" },
+		{ "revision = 'a@b'\ndown_revision = None\n", "m.py:1: " },
+		{ "revision = 'a'\ndown_revision = ''\n", "m.py:2: 'down_revision' holds an empty" },
+		{ "\"\"\"open\nrevision = 'a'\n", "m.py:1: unterminated string" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = parse_py(&rf, bad[i].text, &err);
+		assert_int_equal(rc, RETORT_EPARSE);
+		if (strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)))
+			fail_msg("case %zu: got '%s', want '%s...'", i, err.msg, bad[i].msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +575,9 @@ int main(void)
 		cmocka_unit_test(test_revfile__revid_valid),
 		cmocka_unit_test(test_revfile__checksum_known_vectors),
 		cmocka_unit_test(test_revfile__checksum_normalises_line_endings),
+		cmocka_unit_test(test_revpy__alembic_template),
+		cmocka_unit_test(test_revpy__forms_python_allows),
+		cmocka_unit_test(test_revpy__refusals_name_the_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -330,8 +330,66 @@ static char *cwd(void)
 	return rt_xstrdup(getcwd(buf, sizeof(buf)) ? buf : ".");
 }
 
+static int read_file(rt_buf *out, const char *path, rt_err *err)
+{
+	if (rt_readfile(out, path) < 0)
+		return rt_error(err, RETORT_ECONFIG, "cannot read '%s': %s", path,
+				strerror(errno));
+	return 0;
+}
+
+/* Whether ./pyproject.toml has a [tool.alembic] table (Alembic 1.16). */
+static bool has_tool_alembic(void)
+{
+	rt_buf text = RT_BUF_INIT;
+	bool has = rt_isfile("pyproject.toml") && rt_readfile(&text, "pyproject.toml") == 0 &&
+		   text.ptr && strstr(text.ptr, "[tool.alembic]");
+	rt_buf_free(&text);
+	return has;
+}
+
 /*
- * The config file: opts->config, $RETORT_CONFIG, ./retort.ini, ./alembic.ini.
+ * The [tool.alembic] table of the config's folder's pyproject.toml, when
+ * there is one: each key the INI file did not set, "%(here)s" expanded, as
+ * Alembic 1.16 reads it (pyproject.c).
+ */
+static int load_pyproject(rt_config *cfg, rt_err *err)
+{
+	rt_buf path = RT_BUF_INIT, text = RT_BUF_INIT;
+	rt_path_join(&path, cfg->here, "pyproject.toml");
+	int rc = 0;
+	if (rt_isfile(path.ptr) && (rc = read_file(&text, path.ptr, err)) == 0) {
+		rt_strvec keys = RT_STRVEC_INIT, vals = RT_STRVEC_INIT;
+		bool found;
+		const char *shown = cfg->path ? path.ptr : "pyproject.toml";
+		rc = rt_pyproject_read(shown, text.ptr ? text.ptr : "", text.len, &keys, &vals,
+				       &found, err);
+		for (size_t i = 0; !rc && i < keys.len; i++) {
+			if (rt_config_get(cfg, keys.v[i]))
+				continue;
+			rt_buf v = RT_BUF_INIT;
+			for (const char *p = vals.v[i]; *p;) {
+				if (!strncmp(p, "%(here)s", 8)) {
+					rt_buf_puts(&v, cfg->here);
+					p += 8;
+				} else {
+					rt_buf_putc(&v, *p++);
+				}
+			}
+			rt_strvec_push(&cfg->keys, keys.v[i]);
+			rt_strvec_push_owned(&cfg->vals, v.ptr ? rt_buf_detach(&v) : rt_xstrdup(""));
+		}
+		rt_strvec_free(&keys);
+		rt_strvec_free(&vals);
+	}
+	rt_buf_free(&path);
+	rt_buf_free(&text);
+	return rc;
+}
+
+/*
+ * The config file: opts->config, $RETORT_CONFIG, ./retort.ini, ./alembic.ini
+ * (or none, when ./pyproject.toml has a [tool.alembic] table).
  * A file named outright must exist (unless allow_missing).
  */
 static int find_file(rt_config *cfg, const rt_config_opts *opts, rt_err *err)
@@ -352,7 +410,7 @@ static int find_file(rt_config *cfg, const rt_config_opts *opts, rt_err *err)
 		cfg->path = rt_xstrdup("retort.ini");
 	else if (rt_isfile("alembic.ini"))
 		cfg->path = rt_xstrdup("alembic.ini");
-	else if (!opts->allow_missing) {
+	else if (!opts->allow_missing && !has_tool_alembic()) {
 		char *dir = cwd();
 		int rc = rt_error(err, RETORT_ECONFIG,
 				  "no configuration file: looked for retort.ini and alembic.ini in %s; run 'retort init'",
@@ -363,13 +421,6 @@ static int find_file(rt_config *cfg, const rt_config_opts *opts, rt_err *err)
 	return 0;
 }
 
-static int read_file(rt_buf *out, const char *path, rt_err *err)
-{
-	if (rt_readfile(out, path) < 0)
-		return rt_error(err, RETORT_ECONFIG, "cannot read '%s': %s", path,
-				strerror(errno));
-	return 0;
-}
 
 static int load_dotenv(rt_config *cfg, rt_err *err)
 {
@@ -494,12 +545,13 @@ static const char *version_separators(const rt_config *cfg)
 		sep = value_of(cfg, "version_path_separator");
 	if (!sep)
 		return " \t\n,:";
+	/* a pyproject.toml array arrives as lines: a newline always separates */
 	if (!strcmp(sep, "os") || !strcmp(sep, ":"))
-		return ":";
+		return ":\n";
 	if (!strcmp(sep, ";"))
-		return ";";
+		return ";\n";
 	if (!strcmp(sep, "space"))
-		return " \t";
+		return " \t\n";
 	if (!strcmp(sep, "newline"))
 		return "\n";
 	return " \t\n,:";
@@ -660,7 +712,7 @@ int rt_config_load(rt_config *cfg, const rt_config_opts *opts, rt_err *err)
 	} else {
 		cfg->section = rt_xstrdup(opts->name ? opts->name : "retort");
 	}
-	if ((rc = set_keys(&ld)) < 0)
+	if ((rc = load_pyproject(cfg, err)) < 0 || (rc = set_keys(&ld)) < 0)
 		goto done;
 	choose_url(&ld, opts);
 done:

@@ -93,4 +93,12 @@ int rt_ini_parse(const char *text, size_t len, const char *name, rt_ini_fn fn,
 int rt_dotenv_parse(const char *text, size_t len, const char *name,
 		    rt_strvec *keys, rt_strvec *vals, rt_err *err);
 
+/*
+ * The [tool.alembic] table of a pyproject.toml's text (pyproject.c): its
+ * keys and values in order (an array's items joined by newlines); *found
+ * tells whether the table is there.  Errors: RETORT_ECONFIG, "path:line: ...".
+ */
+int rt_pyproject_read(const char *path, const char *text, size_t len, rt_strvec *keys,
+		      rt_strvec *vals, bool *found, rt_err *err);
+
 #endif

@@ -328,3 +328,44 @@ no_password() {
 	expect_eq "$(sql 'SELECT version_num FROM my_versions')" "$(chain_id 1)"
 	not has_table alembic_version
 }
+
+@test "pyproject.toml's [tool.alembic] is read as Alembic 1.16 reads it" {
+	mkdir -p mig/versions other
+	mkrev_in() { (cd "$1" && printf -- '-- r %s\n--\n-- Revision ID: %s\n-- Revises: %s\n\n-- migrate:upgrade\n-- migrate:downgrade\n' "$2" "$2" "$3" >"$2_r.sql"); }
+	mkrev_in mig/versions aaaa00000001 ""
+	mkrev_in other aaaa00000002 aaaa00000001
+	cat >pyproject.toml <<'TOML'
+[project]
+name = "app"   # not ours
+
+[tool.alembic]
+script_location = "%(here)s/mig"
+version_locations = [
+    "%(here)s/mig/versions",   # the main line
+    "%(here)s/other",
+]
+file_template = "%%(rev)s_%%(slug)s"
+
+[tool.other]
+script_location = "elsewhere"
+TOML
+	# no INI file at all: the URL from the environment
+	DATABASE_URL=$(dburl t) run --separate-stderr retort heads
+	expect_status 0
+	expect_eq "$output" "aaaa00000002 (head)"
+	# with alembic.ini (its url), the INI's keys win and pyproject fills the rest
+	printf '[alembic]\nsqlalchemy.url = %s\nversion_locations = nowhere\n' "$(dburl t)" >alembic.ini
+	run --separate-stderr retort upgrade head
+	expect_status 2
+	expect_match "$stderr" "nowhere"
+	sed -i '/^version_locations/d' alembic.ini
+	run --separate-stderr retort upgrade head
+	expect_status 0
+	expect_eq "$(retort current -q 2>/dev/null)" "aaaa00000002 (head)"
+	# what the table holds that retort cannot read is an error with its line
+	printf '[tool.alembic]\nscript_location = "mig"\nversion_locations = ["a", 3]\n' >pyproject.toml
+	BEFORE=$(dbsum)
+	FILES_BEFORE=$(files_now)
+	problems=$(refused "toml" "pyproject.toml:3: an array holds strings only" retort heads)
+	[ -z "$problems" ] || { echo "$problems" >&2; return 1; }
+}

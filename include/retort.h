@@ -305,6 +305,35 @@ typedef struct retort_convert_options {
  */
 RETORT_API int retort_convert(retort *r, const retort_convert_options *o);
 
+/* --- Checking a history and a database ------------------------------------ */
+
+/*
+ * The database's schema as SQL (*sql_out, caller frees), in the order and
+ * form autogenerate writes it, without the version table and retort_log.
+ */
+RETORT_API int retort_dump(retort *r, char **sql_out);
+/*
+ * Collapse the history into one root revision whose id is the database's
+ * head and whose upgrade is the dump of the database; the revision files it
+ * replaces move to an archive folder beside the version location (named in
+ * the log).  The database must be at the single head (RETORT_ESTATE).
+ * *path_out (caller frees) names the new file.
+ */
+RETORT_API int retort_baseline(retort *r, const char *message, char **path_out);
+/*
+ * On a scratch database, for every revision in order: upgrade, downgrade,
+ * upgrade again; each downgrade must give back the schema before the
+ * upgrade, each second upgrade the schema of the first.  Each problem is a
+ * RETORT_LOG_ERROR line; the call fails with RETORT_EDIFF when there is any.
+ */
+RETORT_API int retort_verify(retort *r);
+/*
+ * Apply the revisions the database has applied to a scratch database and
+ * compare with the database: each difference is a RETORT_LOG_ERROR line,
+ * and the call fails with RETORT_EDIFF when there is any.
+ */
+RETORT_API int retort_drift(retort *r);
+
 /* --- The model and the database ----------------------------------------- */
 
 /* One difference between the model and the database. */

@@ -66,6 +66,14 @@ static void free_files(retort *r)
 	r->nfiles = 0;
 }
 
+void rt_project_forget_graph(retort *r)
+{
+	if (r->state_ok)
+		rt_state_free(&r->state);
+	r->state_ok = false;
+	free_files(r);
+}
+
 void retort_interrupt(retort *r)
 {
 	if (r)

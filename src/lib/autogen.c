@@ -13,6 +13,7 @@
 #include "diff.h"
 #include "model.h"
 #include "project.h"
+#include "replay.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -43,18 +44,6 @@ static int require_head(retort *r)
 	if (!ok || nheads != r->state.rows.len)
 		return rt_error(&r->err, RETORT_ESTATE, "Target database is not up to date.");
 	return 0;
-}
-
-static void filters(retort *r, rt_strvec *inc, rt_strvec *exc)
-{
-	const char *i = rt_config_get(&r->cfg, "include_objects");
-	const char *e = rt_config_get(&r->cfg, "exclude_objects");
-	if (i)
-		rt_strvec_split(inc, i, " \t\n,");
-	if (e)
-		rt_strvec_split(exc, e, " \t\n,");
-	rt_strvec_push(exc, r->cfg.version_table ? r->cfg.version_table : "alembic_version");
-	rt_strvec_push(exc, "retort_log");
 }
 
 static const char *keep(diff_result *res, const char *s)
@@ -133,7 +122,6 @@ int retort_diff(retort *r, unsigned flags, retort_diff_result **out)
 	rt_err_clear(&r->err);
 	rt_schema db = { 0 }, model = { 0 };
 	rt_renames renames = { 0 };
-	rt_strvec inc = RT_STRVEC_INIT, exc = RT_STRVEC_INIT;
 	diff_result *res = rt_xcalloc(1, sizeof(*res));
 	int rc = (flags & RETORT_DIFF_AT_HEAD) ? require_head(r) : rt_project_connect(r);
 	if (!rc)
@@ -142,9 +130,8 @@ int retort_diff(retort *r, unsigned flags, retort_diff_result **out)
 		rc = rt_model_load(r, &model, &renames, &db);
 	if (rc)
 		goto done;
-	filters(r, &inc, &exc);
-	rt_schema_filter(&db, &inc, &exc);
-	rt_schema_filter(&model, &inc, &exc);
+	rt_replay_filter(r, &db);
+	rt_replay_filter(r, &model);
 	rc = compare(r, &db, &model, &renames, res);
 done:
 	if (rc) {
@@ -155,7 +142,5 @@ done:
 	rt_schema_free(&db);
 	rt_schema_free(&model);
 	rt_renames_free(&renames);
-	rt_strvec_free(&inc);
-	rt_strvec_free(&exc);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "diff.h"
 #include "model.h"
 #include "pyhelper.h"
+#include "replay.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
@@ -149,76 +150,22 @@ typedef struct side {
 	char *url;
 } side;
 
-typedef struct exec_ctx {
-	retort *r;
-	const char *sql;
-	int rc;
-	retort_dberror e;
-} exec_ctx;
-
-static int exec_piece(void *data, size_t off, size_t len)
-{
-	exec_ctx *x = data;
-	char *stmt = rt_xstrndup(x->sql + off, len);
-	x->rc = rt_db_exec(x->r, stmt, &x->e);
-	free(stmt);
-	return x->rc != 0;
-}
-
-/* Run sql on conn, statement by statement. */
-static int exec_on(retort *r, retort_conn *conn, const char *sql)
-{
-	retort_conn *own = r->conn;
-	r->conn = conn;
-	exec_ctx x = { r, sql, 0, { .offset = -1 } };
-	retort_dberror e;
-	int rc = rt_db_split(r, sql, exec_piece, &x, &e);
-	if (rc && !x.rc)
-		rc = rt_error(&r->err, RETORT_EDB, "%s", e.message);
-	else
-		rc = x.rc;
-	r->conn = own;
-	return rc;
-}
-
-static int inspect_on(retort *r, retort_conn *conn, rt_schema *out)
-{
-	retort_conn *own = r->conn;
-	r->conn = conn;
-	int rc = rt_inspect(r, out);
-	r->conn = own;
-	return rc;
-}
-
 /* The two schemas must be equal; else an error naming the step. */
 static int compare(job *j, side *a, side *b, const rt_revfile *rf, const char *dir)
 {
 	rt_schema sa, sb;
 	memset(&sa, 0, sizeof(sa));
 	memset(&sb, 0, sizeof(sb));
-	int rc = inspect_on(j->r, a->sc.conn, &sa);
+	int rc = rt_replay_inspect(j->r, a->sc.conn, &sa);
 	if (!rc)
-		rc = inspect_on(j->r, b->sc.conn, &sb);
-	if (!rc) {
-		rt_diff d;
-		rt_diff_compute(&d, &sa, &sb, NULL, j->r->dialect->name, false);
-		if (d.n) {
-			rt_buf what = RT_BUF_INIT;
-			for (size_t i = 0; i < d.n && i < 3; i++) {
-				if (i)
-					rt_buf_puts(&what, "; ");
-				rt_op_describe(&what, &d.ops[i]);
-			}
-			if (d.n > 3)
-				rt_buf_printf(&what, "; and %zu more", d.n - 3);
-			rc = rt_error(&j->r->err, RETORT_EDIFF,
-				      "%s: after its %s, retort's SQL leaves a schema that differs "
-				      "from Alembic's (from Alembic's to retort's: %s); no file was "
-				      "written", rf->path, dir, what.ptr);
-			rt_buf_free(&what);
-		}
-		rt_diff_free(&d);
-	}
+		rc = rt_replay_inspect(j->r, b->sc.conn, &sb);
+	rt_buf what = RT_BUF_INIT;
+	if (!rc && rt_replay_differences(j->r, &sa, &sb, 3, &what))
+		rc = rt_error(&j->r->err, RETORT_EDIFF,
+			      "%s: after its %s, retort's SQL leaves a schema that differs "
+			      "from Alembic's (from Alembic's to retort's: %s); no file was "
+			      "written", rf->path, dir, what.ptr);
+	rt_buf_free(&what);
 	rt_schema_free(&sa);
 	rt_schema_free(&sb);
 	return rc;
@@ -230,7 +177,7 @@ static int alembic_step(job *j, rt_pyhelper *h, side *a, const rt_revfile *rf,
 {
 	const char *module = rf->python ? rf->path : rf->twin;
 	if (!module) {
-		int rc = exec_on(j->r, a->sc.conn, sql);
+		int rc = rt_replay_exec(j->r, a->sc.conn, sql);
 		return rc ? in_file(j->r, rc, rf->path, "") : 0;
 	}
 	fprintf(h->in, "%s %s\n", up ? "up" : "down", module);
@@ -263,7 +210,7 @@ static int one_step(job *j, rt_pyhelper *h, side *a, side *b, uint32_t n, bool u
 	const rt_revfile *rf = j->r->graph.nodes[n].rf;
 	const char *sql = section_sql(j, n, up);
 	int rc = alembic_step(j, h, a, rf, sql, up);
-	if (!rc && (rc = exec_on(j->r, b->sc.conn, sql)))
+	if (!rc && (rc = rt_replay_exec(j->r, b->sc.conn, sql)))
 		rc = in_file(j->r, rc, rf->path, "retort's SQL failed on the scratch database: ");
 	if (!rc)
 		rc = compare(j, a, b, rf, up ? "upgrade" : "downgrade");

@@ -49,6 +49,8 @@ struct retort {
 
 /* Load the revision files and build the graph, once. */
 int rt_project_graph(retort *r);
+/* Drop the graph and the state read on it: the next use reads the files again. */
+void rt_project_forget_graph(retort *r);
 /* Parse the URL and choose the dialect, once (no connection). */
 int rt_project_url(retort *r);
 /* Connect, once (retrying up to wait_timeout with opts.wait). */

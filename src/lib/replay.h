@@ -1,0 +1,30 @@
+/*
+ * replay.h: running revisions' SQL on a scratch database and comparing
+ * schemas: what convert, verify and drift share (convert.c, trust.c).
+ */
+#ifndef RT_LIB_REPLAY_H
+#define RT_LIB_REPLAY_H
+
+#include "diff.h"
+#include "project.h"
+#include "schema.h"
+
+/* Run sql on conn, one statement at a time (the dialect's own split). */
+int rt_replay_exec(retort *r, retort_conn *conn, const char *sql);
+/*
+ * Read conn's schema with the dialect's inspector, without what a
+ * comparison leaves out: the version table, retort_log, and what the
+ * configuration's include_objects/exclude_objects say.
+ */
+int rt_replay_inspect(retort *r, retort_conn *conn, rt_schema *out);
+/* Filter s as rt_replay_inspect does (autogenerate's filter too). */
+void rt_replay_filter(retort *r, rt_schema *s);
+/*
+ * The differences that turn a into b, described one after another
+ * ("add column 'users.nickname'; ..."), at most max of them then "and N
+ * more" (max 0: all); returns how many there are.
+ */
+size_t rt_replay_differences(retort *r, const rt_schema *a, const rt_schema *b, size_t max,
+			     rt_buf *text);
+
+#endif

@@ -1,0 +1,483 @@
+/*
+ * trust.c: what a team can check its history and database with: `dump`
+ * (the database's schema as SQL), `baseline` (a history collapsed into one
+ * root revision), `verify` (every downgrade undoes its upgrade) and
+ * `drift` (the database is what its applied revisions make).
+ *
+ * verify and drift run revisions on a scratch database of the project's
+ * dialect (model.h: a temporary SQLite file; a database of its own on the
+ * PostgreSQL server) and read schemas with the dialect's inspector
+ * (replay.h).  verify compares a fingerprint of the catalog after each
+ * step instead (one query, its rows sorted): a long history is checked in
+ * time close to applying it three times, and a difference is named from
+ * the rows ("leaves index ix_users_email").
+ */
+#include "db.h"
+#include "model.h"
+#include "replay.h"
+#include "util/buf.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* --- dump ---------------------------------------------------------------------- */
+
+/* The SQL that makes s in an empty database, in autogenerate's order. */
+static int render_from_empty(retort *r, const rt_schema *s, bool down, rt_buf *out)
+{
+	rt_schema empty;
+	memset(&empty, 0, sizeof(empty));
+	rt_diff d;
+	rt_diff_compute(&d, down ? s : &empty, down ? &empty : s, NULL, r->dialect->name, false);
+	int rc = rt_diff_render(out, &d, r->dialect->name, &r->err);
+	rt_diff_free(&d);
+	return rc;
+}
+
+int retort_dump(retort *r, char **sql_out)
+{
+	*sql_out = NULL;
+	rt_err_clear(&r->err);
+	rt_schema s;
+	memset(&s, 0, sizeof(s));
+	int rc = rt_project_connect(r);
+	if (!rc)
+		rc = rt_replay_inspect(r, r->conn, &s);
+	rt_buf out = RT_BUF_INIT;
+	if (!rc)
+		rc = render_from_empty(r, &s, false, &out);
+	rt_schema_free(&s);
+	if (rc) {
+		rt_buf_free(&out);
+		return rc;
+	}
+	*sql_out = out.ptr ? rt_buf_detach(&out) : rt_xstrdup("");
+	return 0;
+}
+
+/* --- baseline -------------------------------------------------------------------- */
+
+/* Move every revision file into dir (made), as one list in the log. */
+static int archive_files(retort *r, const char *dir, size_t *moved)
+{
+	if (rt_mkdir_p(dir))
+		return rt_error(&r->err, RETORT_EIO, "cannot make '%s': %s", dir, strerror(errno));
+	for (uint32_t i = 0; i < r->graph.n; i++) {
+		const rt_revfile *rf = r->graph.nodes[i].rf;
+		const char *paths[2] = { rf->path, rf->twin };
+		for (int k = 0; k < 2; k++) {
+			if (!paths[k])
+				continue;
+			const char *base = strrchr(paths[k], '/');
+			rt_buf to = RT_BUF_INIT;
+			rt_path_join(&to, dir, base ? base + 1 : paths[k]);
+			int bad = rename(paths[k], to.ptr);
+			rt_buf_free(&to);
+			if (bad)
+				return rt_error(&r->err, RETORT_EIO, "cannot move '%s' to '%s': %s",
+						paths[k], dir, strerror(errno));
+			(*moved)++;
+		}
+	}
+	return 0;
+}
+
+int retort_baseline(retort *r, const char *message, char **path_out)
+{
+	if (path_out)
+		*path_out = NULL;
+	rt_err_clear(&r->err);
+	int rc = rt_project_state(r, true);
+	if (rc)
+		return rc;
+	const rt_graph *g = &r->graph;
+	size_t nheads = 0;
+	uint32_t head = 0;
+	for (uint32_t i = 0; i < g->nheads; i++)
+		if (!g->nodes[g->heads[i]].ndependents)
+			head = g->heads[i], nheads++;
+	if (nheads != 1)
+		return rt_error(&r->err, RETORT_ESTATE,
+				"the history has %zu heads; merge them (retort merge heads) and "
+				"upgrade before a baseline", nheads);
+	if (r->state.rows.len != 1 || strcmp(r->state.rows.v[0], g->nodes[head].pub.id))
+		return rt_error(&r->err, RETORT_ESTATE,
+				"the database is not at head (%s); upgrade it first: the baseline "
+				"is the schema of a database at head",
+				g->nodes[head].pub.id);
+	rt_schema s;
+	memset(&s, 0, sizeof(s));
+	rt_buf up = RT_BUF_INIT, down = RT_BUF_INIT;
+	rc = rt_replay_inspect(r, r->conn, &s);
+	if (!rc)
+		rc = render_from_empty(r, &s, false, &up);
+	if (!rc)
+		rc = render_from_empty(r, &s, true, &down);
+	rt_schema_free(&s);
+
+	/* the archive: beside the version locations, never inside one */
+	char stamp[32];
+	time_t now = time(NULL);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&now));
+	rt_buf dir = RT_BUF_INIT;
+	rt_buf_printf(&dir, "%s/archive-%s", r->cfg.script_location, stamp);
+	char *id = rt_xstrdup(g->nodes[head].pub.id);
+	rt_strvec labels = RT_STRVEC_INIT;
+	for (size_t i = 0; i < g->nodes[head].pub.nlabels; i++)
+		rt_strvec_push(&labels, g->nodes[head].pub.labels[i]);
+	size_t moved = 0;
+	if (!rc)
+		rc = archive_files(r, dir.ptr, &moved);
+	if (!rc) {
+		rt_project_forget_graph(r);
+		retort_revision_options o = RETORT_REVISION_OPTIONS_INIT;
+		o.message = message && *message ? message : "baseline";
+		o.head = "base";
+		o.rev_id = id;
+		o.branch_label = labels.len ? labels.v[0] : NULL;
+		o.upgrades = up.ptr ? up.ptr : "";
+		o.downgrades = down.ptr ? down.ptr : "";
+		rc = retort_revision(r, &o, path_out);
+		if (!rc)
+			rt_log(r, RETORT_LOG_INFO, "%zu revision file%s moved to %s; the database "
+			       "stays at %s, which is now the baseline", moved,
+			       moved == 1 ? "" : "s", dir.ptr, id);
+	}
+	rt_strvec_free(&labels);
+	free(id);
+	rt_buf_free(&dir);
+	rt_buf_free(&up);
+	rt_buf_free(&down);
+	return rc;
+}
+
+/* --- A scratch database to replay on ------------------------------------------------ */
+
+typedef struct replay {
+	retort *r;
+	rt_scratch sc;
+	char *url;
+} replay;
+
+static int replay_open(retort *r, replay *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->r = r;
+	int rc = rt_scratch_own_database(r, &p->sc, &p->url);
+	/* nothing on a scratch database needs to survive a crash */
+	if (!rc && !strcmp(r->dialect->name, "postgresql"))
+		rc = rt_replay_exec(r, p->sc.conn, "SET synchronous_commit = off");
+	return rc;
+}
+
+static int replay_close(replay *p, int rc)
+{
+	if (p->url) {
+		explicit_bzero(p->url, strlen(p->url));
+		free(p->url);
+	}
+	if (p->sc.conn || p->sc.dbname || p->sc.file)
+		rc = rt_scratch_close(p->r, &p->sc, rc);
+	return rc;
+}
+
+/* The SQL a revision's section runs, or an error for an Alembic module. */
+static int section_of(retort *r, const rt_revfile *rf, bool up, const char **sql)
+{
+	if (rf->python)
+		return rt_error(&r->err, RETORT_EPARSE,
+				"%s: an Alembic revision with no .sql twin; `retort convert` "
+				"writes its SQL", rf->path);
+	*sql = up ? rf->upgrade.sql : rf->downgrade.sql;
+	return 0;
+}
+
+static int run_section(replay *p, const rt_revfile *rf, bool up)
+{
+	const char *sql = NULL;
+	int rc = section_of(p->r, rf, up, &sql);
+	if (!rc && (rc = rt_replay_exec(p->r, p->sc.conn, sql))) {
+		char msg[sizeof(p->r->err.msg)];
+		memcpy(msg, p->r->err.msg, sizeof(msg));
+		rc = rt_error(&p->r->err, rc, "%s: its %s failed: %s", rf->path,
+			      up ? "upgrade" : "downgrade", msg);
+	}
+	return rc;
+}
+
+/* --- verify ------------------------------------------------------------------------ */
+
+/*
+ * A fingerprint of the catalog, one query: equal fingerprints are equal
+ * schemas; different ones are compared with the inspector.
+ */
+static const char *const fingerprint_sql[2] = {
+	/* SQLite */
+	"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+	/* PostgreSQL: the current schema's relations, columns, indexes, constraints, types */
+	"SELECT c.relkind, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+	"a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
+	"CASE WHEN c.relkind = 'i' THEN pg_catalog.pg_get_indexdef(c.oid) "
+	"WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid) END, "
+	"(SELECT string_agg(conname || pg_catalog.pg_get_constraintdef(k.oid), ',' ORDER BY conname) "
+	"FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid), NULL "
+	"FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+	"AND a.attnum > 0 AND NOT a.attisdropped LEFT JOIN pg_catalog.pg_attrdef d ON "
+	"d.adrelid = c.oid AND d.adnum = a.attnum WHERE c.relnamespace = "
+	"pg_catalog.to_regnamespace(pg_catalog.current_schema()) "
+	"UNION ALL SELECT 'T', t.typname, NULL, NULL, NULL, NULL, NULL, NULL, "
+	"(SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_catalog.pg_enum e "
+	"WHERE e.enumtypid = t.oid) FROM pg_catalog.pg_type t WHERE t.typtype = 'e' AND "
+	"t.typnamespace = pg_catalog.to_regnamespace(pg_catalog.current_schema()) "
+	""
+};
+
+static int add_row(void *data, int ncols, const char *const *values)
+{
+	rt_strvec *rows = data;
+	rt_buf b = RT_BUF_INIT;
+	for (int i = 0; i < ncols; i++) {
+		rt_buf_puts(&b, values[i] ? values[i] : "\\N");
+		rt_buf_putc(&b, '\x1f');
+	}
+	rt_strvec_push_owned(rows, rt_buf_detach(&b));
+	return 0;
+}
+
+static int fingerprint(replay *p, rt_strvec *out)
+{
+	rt_strvec_clear(out);
+	retort_conn *own = p->r->conn;
+	p->r->conn = p->sc.conn;
+	bool pg = !strcmp(p->r->dialect->name, "postgresql");
+	int rc = rt_db_query(p->r, fingerprint_sql[pg], add_row, out);
+	p->r->conn = own;
+	rt_strvec_sort(out); /* byte order, whatever the database's collation */
+	return rc;
+}
+
+/* A row's key (the first fields: kind, name, column) and its words for a person. */
+static size_t row_key(const char *row, bool pg)
+{
+	const char *p = row;
+	for (int f = 0; f < (pg ? 3 : 2) && p; f++) {
+		p = strchr(p, '\x1f');
+		p = p ? p + 1 : NULL;
+	}
+	return p ? (size_t)(p - row) : strlen(row);
+}
+
+static void row_words(rt_buf *out, const char *row, bool pg)
+{
+	char kind[16] = "", name[256] = "", col[256] = "";
+	const char *f[3] = { row, NULL, NULL };
+	for (int i = 1; i < 3; i++)
+		f[i] = f[i - 1] && strchr(f[i - 1], '\x1f') ? strchr(f[i - 1], '\x1f') + 1 : NULL;
+	snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(f[0], "\x1f"), f[0]);
+	if (f[1])
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(f[1], "\x1f"), f[1]);
+	if (pg && f[2])
+		snprintf(col, sizeof(col), "%.*s", (int)strcspn(f[2], "\x1f"), f[2]);
+	if (!strcmp(col, "\\N"))
+		col[0] = '\0';
+	static const char *const pgkinds[][2] = { { "r", "table" }, { "i", "index" },
+						  { "v", "view" },  { "S", "sequence" },
+						  { "T", "type" },  { "m", "materialized view" } };
+	const char *k = kind;
+	for (size_t i = 0; pg && i < sizeof(pgkinds) / sizeof(pgkinds[0]); i++)
+		if (!strcmp(kind, pgkinds[i][0]))
+			k = pgkinds[i][1];
+	if (*col && !strcmp(k, "table"))
+		rt_buf_printf(out, "column %s.%s", name, col);
+	else
+		rt_buf_printf(out, "%s %s", k, name);
+}
+
+/*
+ * The differences between two fingerprints (sorted rows), in words:
+ * "leaves index ix_a", "lacks column users.email", "changes table t".
+ */
+static void fingerprint_diff(const rt_strvec *want, const rt_strvec *now, bool pg, rt_buf *why)
+{
+	size_t i = 0, j = 0, n = 0;
+	const char *last = "";
+	while (i < want->len || j < now->len) {
+		const char *a = i < want->len ? want->v[i] : NULL;
+		const char *b = j < now->len ? now->v[j] : NULL;
+		int c = !a ? 1 : !b ? -1 : strcmp(a, b);
+		if (!c) {
+			i++, j++;
+			continue;
+		}
+		size_t ka = a ? row_key(a, pg) : 0, kb = b ? row_key(b, pg) : 0;
+		int kc = !a ? 1 : !b ? -1 : ka == kb && !memcmp(a, b, ka) ? 0 : strcmp(a, b);
+		rt_buf words = RT_BUF_INIT;
+		const char *verb;
+		if (kc == 0) {
+			verb = "changes";
+			row_words(&words, a, pg);
+			i++, j++;
+		} else if (kc < 0) {
+			verb = "lacks";
+			row_words(&words, a, pg);
+			i++;
+		} else {
+			verb = "leaves";
+			row_words(&words, b, pg);
+			j++;
+		}
+		rt_buf line = RT_BUF_INIT;
+		rt_buf_printf(&line, "%s %s", verb, words.ptr);
+		if (strcmp(line.ptr, last) && n++ < 6) {
+			rt_buf_printf(why, "%s%s", why->len ? ", " : "", line.ptr);
+			last = why->ptr + why->len - line.len;
+		}
+		rt_buf_free(&line);
+		rt_buf_free(&words);
+	}
+	if (n > 6)
+		rt_buf_printf(why, " and %zu more", n - 6);
+}
+
+static bool same_rows(const rt_strvec *a, const rt_strvec *b)
+{
+	if (a->len != b->len)
+		return false;
+	for (size_t i = 0; i < a->len; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+int retort_verify(retort *r)
+{
+	rt_err_clear(&r->err);
+	int rc = rt_project_url(r);
+	if (!rc)
+		rc = rt_project_graph(r);
+	if (rc)
+		return rc;
+	const rt_graph *g = &r->graph;
+	bool pg = !strcmp(r->dialect->name, "postgresql");
+	replay p;
+	rc = replay_open(r, &p);
+	rt_strvec before = RT_STRVEC_INIT, after = RT_STRVEC_INIT, now = RT_STRVEC_INIT;
+	rt_buf why = RT_BUF_INIT;
+	size_t nfailed = 0, nchecked = 0;
+	if (!rc)
+		rc = fingerprint(&p, &before);
+	for (uint32_t k = 0; !rc && k < g->n; k++) {
+		const rt_revfile *rf = g->nodes[g->order[k]].rf;
+		if ((rc = run_section(&p, rf, true)) || (rc = fingerprint(&p, &after)) ||
+		    (rc = run_section(&p, rf, false)) || (rc = fingerprint(&p, &now)))
+			break;
+		if (!same_rows(&before, &now)) {
+			rt_buf_clear(&why);
+			fingerprint_diff(&before, &now, pg, &why);
+			nfailed++;
+			rt_log(r, RETORT_LOG_ERROR, "%s: downgrade of %s %s", rf->path, rf->id,
+			       why.len ? why.ptr : "does not undo its upgrade");
+		}
+		if ((rc = run_section(&p, rf, true)) || (rc = fingerprint(&p, &now)))
+			break;
+		if (!same_rows(&after, &now)) {
+			rt_buf_clear(&why);
+			fingerprint_diff(&after, &now, pg, &why);
+			nfailed++;
+			rt_log(r, RETORT_LOG_ERROR, "%s: upgrade of %s run again after its downgrade "
+			       "%s", rf->path, rf->id, why.len ? why.ptr : "gives another schema");
+		}
+		nchecked++;
+		rt_strvec tmp = before;
+		before = now;
+		now = tmp;
+	}
+	rc = replay_close(&p, rc);
+	rt_strvec_free(&before);
+	rt_strvec_free(&after);
+	rt_strvec_free(&now);
+	rt_buf_free(&why);
+	if (rc)
+		return rc;
+	if (nfailed)
+		return rt_error(&r->err, RETORT_EDIFF, "%zu problem%s in %zu revisions (listed "
+				"above)", nfailed, nfailed == 1 ? "" : "s", nchecked);
+	rt_log(r, RETORT_LOG_INFO, "%zu revision%s verified on a scratch %s database: each "
+	       "downgrade undoes its upgrade, and upgrading again gives the same schema",
+	       nchecked, nchecked == 1 ? "" : "s", r->dialect->name);
+	return 0;
+}
+
+/* --- drift --------------------------------------------------------------------------- */
+
+/* One difference as a sentence: what the database has that the history does not. */
+static void drift_line(rt_buf *out, const rt_op *op)
+{
+	rt_buf what = RT_BUF_INIT;
+	rt_op_describe(&what, op);
+	const char *w = what.ptr;
+	if (!strncmp(w, "add ", 4))
+		rt_buf_printf(out, "%s is in the database but no revision makes it", w + 4);
+	else if (!strncmp(w, "remove ", 7))
+		rt_buf_printf(out, "%s is missing from the database", w + 7);
+	else
+		rt_buf_printf(out, "the database differs from what the revisions make: %s", w);
+	rt_buf_free(&what);
+}
+
+int retort_drift(retort *r)
+{
+	rt_err_clear(&r->err);
+	int rc = rt_project_state(r, true);
+	if (rc)
+		return rc;
+	const rt_graph *g = &r->graph;
+	replay p;
+	rc = replay_open(r, &p);
+	size_t napplied = 0;
+	for (uint32_t k = 0; !rc && k < g->n; k++) {
+		uint32_t n = g->order[k];
+		if (!r->state.applied[n])
+			continue;
+		rc = run_section(&p, g->nodes[n].rf, true);
+		napplied++;
+	}
+	rt_schema live, made;
+	memset(&live, 0, sizeof(live));
+	memset(&made, 0, sizeof(made));
+	if (!rc)
+		rc = rt_replay_inspect(r, p.sc.conn, &made);
+	if (!rc)
+		rc = rt_replay_inspect(r, r->conn, &live);
+	size_t n = 0;
+	if (!rc) {
+		rt_diff d;
+		rt_diff_compute(&d, &made, &live, NULL, r->dialect->name, false);
+		for (size_t i = 0; i < d.n; i++) {
+			rt_buf line = RT_BUF_INIT;
+			drift_line(&line, &d.ops[i]);
+			rt_log(r, RETORT_LOG_ERROR, "%s", line.ptr);
+			rt_buf_free(&line);
+		}
+		n = d.n;
+		rt_diff_free(&d);
+	}
+	rt_schema_free(&live);
+	rt_schema_free(&made);
+	rc = replay_close(&p, rc);
+	if (rc)
+		return rc;
+	if (n)
+		return rt_error(&r->err, RETORT_EDIFF, "the database has drifted: %zu difference%s "
+				"from the %zu revision%s it has applied", n, n == 1 ? "" : "s",
+				napplied, napplied == 1 ? "" : "s");
+	rt_log(r, RETORT_LOG_INFO, "no drift: the database is what its %zu applied revision%s "
+	       "make", napplied, napplied == 1 ? "" : "s");
+	return 0;
+}

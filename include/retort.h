@@ -238,10 +238,11 @@ typedef struct retort_run_options {
 	void *sql_data;
 	const char *tag;      /* --tag: kept in retort_log */
 	int purge;            /* stamp --purge */
+	int no_validate;      /* upgrade: skip the files' check against the journal */
 } retort_run_options;
 
 #define RETORT_RUN_OPTIONS_VERSION 1
-#define RETORT_RUN_OPTIONS_INIT { RETORT_RUN_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+#define RETORT_RUN_OPTIONS_INIT { RETORT_RUN_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0 }
 
 /* Apply revisions up to target ("head", "heads", "+1", an id, "A:B" offline). */
 RETORT_API int retort_upgrade(retort *r, const char *target, const retort_run_options *o);
@@ -306,6 +307,32 @@ typedef struct retort_convert_options {
 RETORT_API int retort_convert(retort *r, const retort_convert_options *o);
 
 /* --- Checking a history and a database ------------------------------------ */
+
+/* One finding of retort_validate. */
+typedef struct retort_validation_item {
+	const char *problem;   /* "changed", "missing_file", "unknown_row" (errors);
+	                          "unjournaled" (applied by Alembic or stamped) */
+	const char *revision;
+	const char *path;      /* the file, or NULL */
+	const char *message;   /* one line for a person */
+} retort_validation_item;
+
+typedef struct retort_validation {
+	const retort_validation_item *items;
+	size_t n;
+	size_t nchecked;       /* applied revisions looked at */
+} retort_validation;
+
+/*
+ * The revision files against retort_log: for each applied revision, the
+ * checksum retort recorded when it ran its upgrade (or accepted a change)
+ * must be the file's now.  *out lists every finding (free it with
+ * retort_validation_free); the call itself fails only when it cannot look.
+ */
+RETORT_API int retort_validate(retort *r, retort_validation **out);
+RETORT_API void retort_validation_free(retort_validation *v);
+/* Record, with a reason, that an applied revision's changed upgrade is accepted. */
+RETORT_API int retort_validate_accept(retort *r, const char *rev, const char *reason);
 
 /*
  * The database's schema as SQL (*sql_out, caller frees), in the order and

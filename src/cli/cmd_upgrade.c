@@ -16,4 +16,5 @@ const cli_cmd cli_cmd_upgrade = {
 	"               START:END with --sql\n"
 	"  --sql        write the SQL script to standard output; touch nothing\n"
 	"  --tag TAG    a tag kept with each step in retort_log\n"
+	"  --no-validate  do not check applied revisions' files against retort_log first\n"
 };

@@ -36,6 +36,7 @@ const cli_cmd *const cli_commands[] = {
 	&cli_cmd_baseline,
 	&cli_cmd_verify,
 	&cli_cmd_drift,
+	&cli_cmd_validate,
 	&cli_cmd_edit,
 	&cli_cmd_list_templates,
 	&cli_cmd_ensure_version,

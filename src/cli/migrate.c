@@ -1,5 +1,6 @@
 /*
- * migrate.c: what `upgrade` and `downgrade` share: REV [--sql] [--tag TAG].
+ * migrate.c: what `upgrade` and `downgrade` share: REV [--sql] [--tag TAG]
+ * [--no-validate] (only upgrade validates; downgrade takes it and ignores it).
  *
  * Online, each step is reported by the library ("Running upgrade a -> b,
  * msg"); with --sql nothing is touched and the script goes to stdout.  A
@@ -9,11 +10,12 @@
 
 #include <string.h>
 
-enum { O_SQL = 256, O_TAG };
+enum { O_SQL = 256, O_TAG, O_NO_VALIDATE };
 
 static const cli_opt opts[] = {
 	{ O_SQL, 0, "sql", 0 },
 	{ O_TAG, 0, "tag", 1 },
+	{ O_NO_VALIDATE, 0, "no-validate", 0 },
 	{ 0, 0, NULL, 0 }
 };
 
@@ -24,6 +26,8 @@ static int on_opt(void *data, int id, const char *arg)
 		o->sql = cli_sql_out;
 	else if (id == O_TAG)
 		o->tag = arg;
+	else if (id == O_NO_VALIDATE)
+		o->no_validate = 1;
 	return 0;
 }
 

@@ -889,6 +889,8 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 	/* a plan that cannot run fails before the tables are created */
 	if (!rc && !u->purge)
 		rc = rt_project_state(r, true);
+	if (!rc && k == RUN_UPGRADE)
+		rc = rt_run_validate(u);
 	if (!rc && !(rc = make_plan(u, k, st, &p)) && !(rc = check_single_txn(u, &p)))
 		rc = refuse_txn_statements(u, &p);
 	if (!rc)
@@ -1055,6 +1057,38 @@ int retort_ensure_version(retort *r, const retort_run_options *o)
 		rc = rt_run_ensure_tables(&u, true);
 	if (locked)
 		rc = unlock_run(&u, rc);
+	run_free(&u);
+	return rc;
+}
+
+int retort_validate(retort *r, retort_validation **out)
+{
+	*out = NULL;
+	run u;
+	int rc = run_init(&u, r, NULL, "validate", true);
+	r->writing = false; /* it only reads */
+	if (!rc)
+		rc = rt_project_connect(r);
+	if (!rc)
+		rc = rt_run_locate(&u);
+	if (!rc)
+		rc = rt_run_validation(&u, out);
+	run_free(&u);
+	return rc;
+}
+
+int retort_validate_accept(retort *r, const char *rev, const char *reason)
+{
+	run u;
+	retort_run_options o = RETORT_RUN_OPTIONS_INIT;
+	o.tag = reason; /* the journal row keeps why, and applied_by who */
+	int rc = run_init(&u, r, &o, "accept", true);
+	if (!rc)
+		rc = rt_project_connect(r);
+	if (!rc)
+		rc = rt_run_locate(&u);
+	if (!rc)
+		rc = rt_run_accept(&u, rev, reason);
 	run_free(&u);
 	return rc;
 }

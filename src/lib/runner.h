@@ -77,5 +77,11 @@ void rt_run_sql_rows(run *u, rt_buf *b);
 void rt_run_offline_log_table(run *u);
 /* Create the version table (and retort_log, with_log) where missing. */
 int rt_run_ensure_tables(run *u, bool with_log);
+/* validate.c: the files against the journal, before an upgrade (RETORT_EDIFF). */
+int rt_run_validate(run *u);
+/* validate.c: the whole report, for `validate`. */
+int rt_run_validation(run *u, retort_validation **out);
+/* validate.c: record an applied revision's changed upgrade as accepted. */
+int rt_run_accept(run *u, const char *spec, const char *reason);
 
 #endif

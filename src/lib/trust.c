@@ -181,6 +181,7 @@ static int replay_close(replay *p, int rc)
 	if (p->url) {
 		explicit_bzero(p->url, strlen(p->url));
 		free(p->url);
+		p->url = NULL;
 	}
 	if (p->sc.conn || p->sc.dbname || p->sc.file)
 		rc = rt_scratch_close(p->r, &p->sc, rc);
@@ -220,22 +221,24 @@ static int run_section(replay *p, const rt_revfile *rf, bool up)
 static const char *const fingerprint_sql[2] = {
 	/* SQLite */
 	"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
-	/* PostgreSQL: the current schema's relations, columns, indexes, constraints, types */
-	"SELECT c.relkind, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-	"a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
-	"CASE WHEN c.relkind = 'i' THEN pg_catalog.pg_get_indexdef(c.oid) "
-	"WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid) END, "
-	"(SELECT string_agg(conname || pg_catalog.pg_get_constraintdef(k.oid), ',' ORDER BY conname) "
-	"FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid), NULL "
-	"FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+	/* PostgreSQL, the current schema: relations, columns, constraints, enum types */
+	"WITH ns AS (SELECT pg_catalog.to_regnamespace(pg_catalog.current_schema()) AS oid) "
+	"SELECT c.relkind::text, c.relname::text, '', CASE WHEN c.relkind = 'i' THEN "
+	"pg_catalog.pg_get_indexdef(c.oid) WHEN c.relkind IN ('v', 'm') THEN "
+	"pg_catalog.pg_get_viewdef(c.oid) END FROM pg_catalog.pg_class c, ns "
+	"WHERE c.relnamespace = ns.oid "
+	"UNION ALL SELECT 'c', c.relname::text, a.attname::text, "
+	"pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text || ' ' || "
+	"coalesce(pg_catalog.pg_get_expr(d.adbin, d.adrelid), '') FROM pg_catalog.pg_class c "
+	"JOIN ns ON c.relnamespace = ns.oid JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
 	"AND a.attnum > 0 AND NOT a.attisdropped LEFT JOIN pg_catalog.pg_attrdef d ON "
-	"d.adrelid = c.oid AND d.adnum = a.attnum WHERE c.relnamespace = "
-	"pg_catalog.to_regnamespace(pg_catalog.current_schema()) "
-	"UNION ALL SELECT 'T', t.typname, NULL, NULL, NULL, NULL, NULL, NULL, "
-	"(SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_catalog.pg_enum e "
-	"WHERE e.enumtypid = t.oid) FROM pg_catalog.pg_type t WHERE t.typtype = 'e' AND "
-	"t.typnamespace = pg_catalog.to_regnamespace(pg_catalog.current_schema()) "
-	""
+	"d.adrelid = c.oid AND d.adnum = a.attnum WHERE c.relkind IN ('r', 'p', 'v', 'm') "
+	"UNION ALL SELECT 'k', c.relname::text, k.conname::text, "
+	"pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k "
+	"JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN ns ON c.relnamespace = ns.oid "
+	"UNION ALL SELECT 'T', t.typname::text, '', (SELECT string_agg(enumlabel::text, ',' "
+	"ORDER BY enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) "
+	"FROM pg_catalog.pg_type t JOIN ns ON t.typnamespace = ns.oid WHERE t.typtype = 'e'"
 };
 
 static int add_row(void *data, int ncols, const char *const *values)
@@ -286,15 +289,19 @@ static void row_words(rt_buf *out, const char *row, bool pg)
 		snprintf(col, sizeof(col), "%.*s", (int)strcspn(f[2], "\x1f"), f[2]);
 	if (!strcmp(col, "\\N"))
 		col[0] = '\0';
-	static const char *const pgkinds[][2] = { { "r", "table" }, { "i", "index" },
-						  { "v", "view" },  { "S", "sequence" },
-						  { "T", "type" },  { "m", "materialized view" } };
+	static const char *const pgkinds[][2] = { { "r", "table" },    { "i", "index" },
+						  { "v", "view" },     { "S", "sequence" },
+						  { "T", "type" },     { "m", "materialized view" },
+						  { "p", "table" },    { "c", "column" },
+						  { "k", "constraint" } };
 	const char *k = kind;
 	for (size_t i = 0; pg && i < sizeof(pgkinds) / sizeof(pgkinds[0]); i++)
 		if (!strcmp(kind, pgkinds[i][0]))
 			k = pgkinds[i][1];
-	if (*col && !strcmp(k, "table"))
+	if (!strcmp(kind, "c") && pg)
 		rt_buf_printf(out, "column %s.%s", name, col);
+	else if (!strcmp(kind, "k") && pg)
+		rt_buf_printf(out, "constraint %s on %s", col, name);
 	else
 		rt_buf_printf(out, "%s %s", k, name);
 }
@@ -305,8 +312,8 @@ static void row_words(rt_buf *out, const char *row, bool pg)
  */
 static void fingerprint_diff(const rt_strvec *want, const rt_strvec *now, bool pg, rt_buf *why)
 {
-	size_t i = 0, j = 0, n = 0;
-	const char *last = "";
+	rt_strvec lines = RT_STRVEC_INIT;
+	size_t i = 0, j = 0;
 	while (i < want->len || j < now->len) {
 		const char *a = i < want->len ? want->v[i] : NULL;
 		const char *b = j < now->len ? now->v[j] : NULL;
@@ -317,32 +324,43 @@ static void fingerprint_diff(const rt_strvec *want, const rt_strvec *now, bool p
 		}
 		size_t ka = a ? row_key(a, pg) : 0, kb = b ? row_key(b, pg) : 0;
 		int kc = !a ? 1 : !b ? -1 : ka == kb && !memcmp(a, b, ka) ? 0 : strcmp(a, b);
-		rt_buf words = RT_BUF_INIT;
-		const char *verb;
-		if (kc == 0) {
-			verb = "changes";
-			row_words(&words, a, pg);
-			i++, j++;
-		} else if (kc < 0) {
-			verb = "lacks";
-			row_words(&words, a, pg);
-			i++;
-		} else {
-			verb = "leaves";
-			row_words(&words, b, pg);
-			j++;
-		}
 		rt_buf line = RT_BUF_INIT;
-		rt_buf_printf(&line, "%s %s", verb, words.ptr);
-		if (strcmp(line.ptr, last) && n++ < 6) {
-			rt_buf_printf(why, "%s%s", why->len ? ", " : "", line.ptr);
-			last = why->ptr + why->len - line.len;
-		}
+		rt_buf_puts(&line, kc == 0 ? "changes " : kc < 0 ? "lacks " : "leaves ");
+		row_words(&line, kc > 0 ? b : a, pg);
+		i += kc <= 0;
+		j += kc >= 0;
+		if (!lines.len || strcmp(lines.v[lines.len - 1], line.ptr))
+			rt_strvec_push(&lines, line.ptr);
 		rt_buf_free(&line);
-		rt_buf_free(&words);
+	}
+	/* a table or view that is left or lacking says it for its columns */
+	size_t n = 0;
+	for (size_t k = 0; k < lines.len; k++) {
+		const char *l = lines.v[k], *col = strstr(l, " column ");
+		if (col) {
+			rt_buf rel = RT_BUF_INIT;
+			const char *dot = strchr(col + 8, '.');
+			size_t verb = (size_t)(col - l);
+			if (dot) {
+				bool covered = false;
+				const char *kinds[] = { " table ", " view " };
+				for (int q = 0; q < 2 && !covered; q++) {
+					rt_buf_clear(&rel);
+					rt_buf_printf(&rel, "%.*s%s%.*s", (int)verb, l, kinds[q],
+						      (int)(dot - col - 8), col + 8);
+					covered = rt_strvec_contains(&lines, rel.ptr);
+				}
+				rt_buf_free(&rel);
+				if (covered)
+					continue;
+			}
+		}
+		if (n++ < 6)
+			rt_buf_printf(why, "%s%s", why->len ? ", " : "", l);
 	}
 	if (n > 6)
 		rt_buf_printf(why, " and %zu more", n - 6);
+	rt_strvec_free(&lines);
 }
 
 static bool same_rows(const rt_strvec *a, const rt_strvec *b)
@@ -377,12 +395,26 @@ int retort_verify(retort *r)
 		if ((rc = run_section(&p, rf, true)) || (rc = fingerprint(&p, &after)) ||
 		    (rc = run_section(&p, rf, false)) || (rc = fingerprint(&p, &now)))
 			break;
+		nchecked++;
 		if (!same_rows(&before, &now)) {
 			rt_buf_clear(&why);
 			fingerprint_diff(&before, &now, pg, &why);
 			nfailed++;
 			rt_log(r, RETORT_LOG_ERROR, "%s: downgrade of %s %s", rf->path, rf->id,
 			       why.len ? why.ptr : "does not undo its upgrade");
+			/*
+			 * What the downgrade left in place would fail the upgrade
+			 * run again: the scratch is made anew, every upgrade up to
+			 * this one replayed, and the next revision checked from there.
+			 */
+			rc = replay_close(&p, 0);
+			if (!rc)
+				rc = replay_open(r, &p);
+			for (uint32_t i = 0; !rc && i <= k; i++)
+				rc = run_section(&p, g->nodes[g->order[i]].rf, true);
+			if (!rc)
+				rc = fingerprint(&p, &before);
+			continue;
 		}
 		if ((rc = run_section(&p, rf, true)) || (rc = fingerprint(&p, &now)))
 			break;
@@ -393,7 +425,6 @@ int retort_verify(retort *r)
 			rt_log(r, RETORT_LOG_ERROR, "%s: upgrade of %s run again after its downgrade "
 			       "%s", rf->path, rf->id, why.len ? why.ptr : "gives another schema");
 		}
-		nchecked++;
 		rt_strvec tmp = before;
 		before = now;
 		now = tmp;

@@ -1,0 +1,252 @@
+/*
+ * validate.c: `retort validate`: the files against the journal.
+ *
+ * retort_log keeps, for every step retort ran, the checksum of the section
+ * it ran.  For each revision the database has applied (the version table's
+ * rows and their ancestors), the last journal row that recorded its upgrade
+ * (or an accepted change, `validate --accept`) must hold the checksum of
+ * the file's upgrade section now.  A revision Alembic applied, or one
+ * stamped, has no such row: it is listed as unjournaled, not as an error.
+ * A row of the version table that no file has is an error, and the
+ * journal tells whether retort applied it (its file is gone) or not.
+ *
+ * `upgrade` runs this first and refuses on a problem, as Flyway validates
+ * on migrate (validate_on_upgrade = false, or --no-validate, turn it off).
+ */
+#include "runner.h"
+
+#include "util/xalloc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct jrow {
+	char *revision, *operation, *checksum;
+} jrow;
+
+typedef struct journal {
+	jrow *v;
+	size_t n, cap;
+} journal;
+
+static int collect_journal(void *data, int ncols, const char *const *values)
+{
+	journal *j = data;
+	if (ncols < 3)
+		return 0;
+	RT_ARRAY_GROW(j->v, j->n, j->cap);
+	j->v[j->n++] = (jrow){ rt_xstrdup(values[0] ? values[0] : ""),
+			       rt_xstrdup(values[1] ? values[1] : ""),
+			       rt_xstrdup_or_null(values[2]) };
+	return 0;
+}
+
+static void journal_free(journal *j)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		free(j->v[i].revision);
+		free(j->v[i].operation);
+		free(j->v[i].checksum);
+	}
+	free(j->v);
+}
+
+/* The last row that says what was run for rev (upgrade, downgrade, accept), or NULL. */
+static const jrow *last_for(const journal *j, const char *rev)
+{
+	for (size_t i = j->n; i-- > 0;)
+		if (!strcmp(j->v[i].revision, rev))
+			return &j->v[i];
+	return NULL;
+}
+
+typedef struct items {
+	retort_validation pub;
+	retort_validation_item *v;
+	size_t cap;
+	rt_strvec strings;  /* each string an item points to (they never move) */
+} items;
+
+static const char *keep(items *it, const char *s)
+{
+	if (!s)
+		return NULL;
+	rt_strvec_push(&it->strings, s);
+	return it->strings.v[it->strings.len - 1];
+}
+
+static void add(items *it, const char *problem, const char *rev, const char *path,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void add(items *it, const char *problem, const char *rev, const char *path,
+		const char *fmt, ...)
+{
+	rt_buf msg = RT_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	rt_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	RT_ARRAY_GROW(it->v, it->pub.n, it->cap);
+	retort_validation_item *e = &it->v[it->pub.n++];
+	e->problem = problem; /* a literal */
+	e->revision = keep(it, rev);
+	e->path = keep(it, path);
+	e->message = keep(it, msg.ptr ? msg.ptr : "");
+	rt_buf_free(&msg);
+	it->pub.items = it->v;
+}
+
+void retort_validation_free(retort_validation *v)
+{
+	items *it = (items *)v;
+	if (!it)
+		return;
+	free(it->v);
+	rt_strvec_free(&it->strings);
+	free(it);
+}
+
+static bool is_error(const char *problem)
+{
+	return strcmp(problem, "unjournaled") != 0;
+}
+
+/* Check u's database (connected, located) into it. */
+static int check(run *u, items *it)
+{
+	retort *r = u->r;
+	int exists = 0;
+	journal j = { NULL, 0, 0 };
+	rt_strvec rows = RT_STRVEC_INIT;
+	int rc = rt_db_table_exists(r, rt_run_schema(u), "retort_log", &exists);
+	if (!rc && exists) {
+		rt_buf sql = RT_BUF_INIT;
+		rt_buf_printf(&sql, "SELECT revision, operation, checksum FROM %s WHERE operation IN "
+			      "('upgrade', 'downgrade', 'accept') ORDER BY id", u->logtable.ptr);
+		rc = rt_db_query(r, sql.ptr, collect_journal, &j);
+		rt_buf_free(&sql);
+	}
+	if (!rc)
+		rc = rt_version_rows(r, &rows);
+	if (rc)
+		goto done;
+	const rt_graph *g = &r->graph;
+	uint8_t *applied = rt_xcalloc(g->n ? g->n : 1, 1);
+	uint32_t *stack = rt_xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < rows.len; i++) {
+		rt_node *n = rt_graph_get(g, rows.v[i]);
+		if (n) {
+			rt_graph_mark(g, (uint32_t)(n - g->nodes), RT_WALK_UP, NULL, 0, applied, stack);
+			continue;
+		}
+		const jrow *jr = last_for(&j, rows.v[i]);
+		if (jr && strcmp(jr->operation, "downgrade"))
+			add(it, "missing_file", rows.v[i], NULL,
+			    "revision %s is applied (retort ran it; retort_log has its row) but its "
+			    "file is gone", rows.v[i]);
+		else
+			add(it, "unknown_row", rows.v[i], NULL,
+			    "the version table holds %s, which no revision file and no journal row "
+			    "explains", rows.v[i]);
+	}
+	for (uint32_t k = 0; k < g->n; k++) {
+		uint32_t n = g->order[k];
+		if (!applied[n])
+			continue;
+		it->pub.nchecked++;
+		const rt_revfile *rf = g->nodes[n].rf;
+		const jrow *jr = last_for(&j, rf->id);
+		if (!jr || !strcmp(jr->operation, "downgrade") || !jr->checksum || rf->python) {
+			add(it, "unjournaled", rf->id, rf->path,
+			    "%s: applied without a journal row (by Alembic, or stamped)", rf->path);
+			continue;
+		}
+		char *now = rt_section_checksum(rf->upgrade.sql);
+		if (strcmp(now, jr->checksum))
+			add(it, "changed", rf->id, rf->path,
+			    "%s: its upgrade section changed after it was applied (applied %s, now "
+			    "%s); revert the edit, or record it with `retort validate --accept %s -m "
+			    "WHY`", rf->path, jr->checksum, now, rf->id);
+		free(now);
+	}
+	free(applied);
+	free(stack);
+done:
+	journal_free(&j);
+	rt_strvec_free(&rows);
+	return rc;
+}
+
+int rt_run_validate(run *u)
+{
+	const char *v = rt_config_get(&u->r->cfg, "validate_on_upgrade");
+	if (u->o->no_validate || (v && (!strcasecmp(v, "false") || !strcasecmp(v, "no") ||
+					!strcasecmp(v, "off") || !strcmp(v, "0"))))
+		return 0;
+	items *it = rt_xcalloc(1, sizeof(*it));
+	int rc = check(u, it);
+	size_t nerr = 0;
+	const char *first = NULL;
+	for (size_t i = 0; !rc && i < it->pub.n; i++)
+		if (is_error(it->v[i].problem)) {
+			if (!nerr++)
+				first = it->v[i].message;
+			else
+				rt_log(u->r, RETORT_LOG_ERROR, "%s", it->v[i].message);
+		}
+	if (!rc && nerr)
+		rc = rt_error(&u->r->err, RETORT_EDIFF, "%s%s (validation before upgrade; "
+			      "--no-validate skips it)", first, nerr > 1 ? "; and the problems "
+			      "above" : "");
+	retort_validation_free(&it->pub);
+	return rc;
+}
+
+int rt_run_accept(run *u, const char *spec, const char *reason)
+{
+	retort *r = u->r;
+	if (!reason || !*reason)
+		return rt_error(&r->err, RETORT_EUSAGE,
+				"--accept needs a reason: -m \"why the change is harmless\"");
+	rt_targets t = { 0 };
+	int rc = rt_project_state(r, true);
+	if (!rc)
+		rc = rt_resolve(&t, &r->graph, &r->state, spec, &r->err);
+	if (!rc && t.n != 1)
+		rc = rt_error(&r->err, RETORT_EUSAGE, "--accept takes one revision; '%s' names %zu",
+			      spec, t.n);
+	const rt_revfile *rf = rc ? NULL : r->graph.nodes[t.v[0]].rf;
+	if (!rc && !r->state.applied[t.v[0]])
+		rc = rt_error(&r->err, RETORT_ESTATE, "%s is not applied: there is nothing to "
+			      "accept", rf->id);
+	rt_targets_free(&t);
+	if (rc)
+		return rc;
+	char *sum = rt_section_checksum(rf->upgrade.sql);
+	log_entry e = { rf->id, "accept", sum, rf->downgrade.sql, 0, NULL };
+	rt_buf sql = RT_BUF_INIT;
+	rt_run_sql_log_insert(u, &sql, &e);
+	rc = rt_run_ensure_tables(u, true);
+	if (!rc)
+		rc = rt_db_exec(r, sql.ptr, NULL);
+	if (!rc)
+		rt_log(r, RETORT_LOG_INFO, "accepted the change to %s (%s): %s", rf->path, sum,
+		       reason);
+	free(sum);
+	rt_buf_free(&sql);
+	return rc;
+}
+
+int rt_run_validation(run *u, retort_validation **out)
+{
+	items *it = rt_xcalloc(1, sizeof(*it));
+	int rc = check(u, it);
+	if (rc) {
+		retort_validation_free(&it->pub);
+		return rc;
+	}
+	*out = &it->pub;
+	return 0;
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/env bats
+# retort-db: both
+#
+# trust.bats: validate (the files against retort_log), verify (every
+# downgrade undoes its upgrade, on a scratch database), drift (the database
+# against what its applied revisions make), dump and baseline.
+
+load helpers
+
+setup() {
+	retort_env || return 1
+	cd "$BATS_TEST_TMPDIR" || return 1
+	project
+}
+
+# --- validate -------------------------------------------------------------------
+
+@test "validate: an edited, a deleted and an unknown revision are each reported; upgrade refuses first" {
+	graph
+	retort -q upgrade head
+	run retort validate
+	expect_status 0
+	expect_match "$output" "^6 applied revisions checked: 0 problems, 0 without a journal row"
+	# edited
+	sed -i 's/phone_number VARCHAR(20)/phone_number VARCHAR(30)/' migrations/versions/${C}_*.sql
+	run retort validate
+	expect_status 1
+	expect_match "$output" "${C}_add_phone_number\.sql: its upgrade section changed after it was applied"
+	# upgrade validates first, names the file, runs nothing
+	mkrev 0a0a0a0a0a0a $F "later" "CREATE TABLE later (id INTEGER);" "DROP TABLE later;"
+	BEFORE=$(dbsum)
+	run --separate-stderr retort upgrade head
+	expect_status 1
+	one_error
+	expect_match "$stderr" "${C}_add_phone_number\.sql: its upgrade section changed .*--no-validate"
+	expect_eq "$(dbsum)" "$BEFORE"
+	run retort upgrade head --no-validate
+	expect_status 0
+	retort -q downgrade -1
+	# accepted with a reason, in the journal: upgrade goes on
+	run --separate-stderr retort validate --accept "$C"
+	expect_status 2
+	expect_match "$stderr" "needs a reason"
+	run retort validate --accept "$C" -m "widened before it reached production"
+	expect_status 0
+	expect_eq "$(sql "SELECT operation || '|' || tag FROM retort_log WHERE revision = '$C' ORDER BY id DESC LIMIT 1")" \
+		"accept|widened before it reached production"
+	run retort validate
+	expect_status 0
+	run retort upgrade head
+	expect_status 0
+	retort -q downgrade -1
+	rm migrations/versions/0a0a0a0a0a0a_*.sql
+	# deleted: the head's file is gone (a careless merge, say)
+	mv migrations/versions/${F}_*.sql "$BATS_TEST_TMPDIR/F.sql"
+	run retort validate
+	expect_status 1
+	expect_match "$output" "revision $F is applied \(retort ran it; retort_log has its row\) but its file is gone"
+	mv "$BATS_TEST_TMPDIR/F.sql" migrations/versions/
+	# unknown: a row nothing explains
+	sql "INSERT INTO alembic_version (version_num) VALUES ('feedfacecafe')"
+	run retort validate
+	expect_status 1
+	expect_match "$output" "the version table holds feedfacecafe, which no revision file and no journal row explains"
+	sql "DELETE FROM alembic_version WHERE version_num = 'feedfacecafe'"
+	run --separate-stderr retort --json validate
+	expect_status 0
+	expect_eq "$(printf '%s' "$output" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["valid"], d["checked"], len(d["findings"]))')" "True 6 0"
+}
+
+@test "validate: revisions Alembic applied (no journal row) are listed, not errors" {
+	graph
+	retort -q stamp head
+	run retort validate
+	expect_status 0
+	expect_match "$output" "6 without a journal row \(applied by Alembic or stamped\)"
+	run retort --json validate
+	expect_eq "$(printf '%s' "$output" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["valid"], sorted({f["problem"] for f in d["findings"]}))')" "True ['unjournaled']"
+}
+
+# --- verify ------------------------------------------------------------------------
+
+@test "verify: a history whose downgrades undo their upgrades passes" {
+	graph
+	run --separate-stderr retort verify
+	expect_status 0
+	expect_match "$stderr" "^6 revisions verified on a scratch $RETORT_TEST_DB database"
+	# nothing was created where the project's database is
+	[ "$(dbsum)" = absent ] || not has_table todos
+}
+
+@test "verify: a downgrade that forgets something is caught, for every kind of object" {
+	local enum_up="" enum_down=""
+	mkrev a00000000001 "" "base" "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER);" "DROP TABLE t;"
+	mkrev a00000000002 a00000000001 "table" "CREATE TABLE u (id INTEGER);" ""
+	mkrev a00000000003 a00000000002 "column" "ALTER TABLE t ADD COLUMN b INTEGER;" ""
+	mkrev a00000000004 a00000000003 "index" "CREATE INDEX ix_t_a ON t (a);" ""
+	mkrev a00000000005 a00000000004 "view" "CREATE VIEW v AS SELECT id FROM t;" ""
+	if is_pg; then
+		mkrev a00000000006 a00000000005 "check" "ALTER TABLE t ADD CONSTRAINT ck_a CHECK (a > 0);" ""
+		mkrev a00000000007 a00000000006 "enum" "CREATE TYPE mood AS ENUM ('a');" "DROP TYPE mood;"
+		mkrev a00000000008 a00000000007 "enum value" "ALTER TYPE mood ADD VALUE 'b';" ""
+	else
+		mkrev a00000000006 a00000000005 "trigger" \
+			"CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;" ""
+	fi
+	run --separate-stderr retort verify
+	expect_status 1
+	expect_match "$stderr" "downgrade of a00000000002 leaves table u"
+	expect_match "$stderr" "downgrade of a00000000003 (leaves column t\.b|changes table t)$"
+	expect_match "$stderr" "downgrade of a00000000004 leaves index ix_t_a"
+	expect_match "$stderr" "downgrade of a00000000005 leaves view v"
+	if is_pg; then
+		expect_match "$stderr" "downgrade of a00000000006 leaves constraint ck_a on t"
+		expect_match "$stderr" "downgrade of a00000000008 changes type mood"
+		expect_match "$stderr" "6 problems in 8 revisions"
+	else
+		expect_match "$stderr" "downgrade of a00000000006 leaves trigger tr"
+	fi
+	expect_no_match "$stderr" "a00000000001"
+}
+
+@test "verify: an Alembic revision without SQL, and SQL that fails, name the file" {
+	mkrev a00000000001 "" "base" "CREATE TABLE t (id INTEGER);" "DROP TABLE nosuch;"
+	run --separate-stderr retort verify
+	expect_status 1
+	one_error
+	expect_match "$stderr" "a00000000001_base\.sql: its downgrade failed: .*nosuch"
+}
+
+# --- drift -------------------------------------------------------------------------
+
+@test "drift: none after upgrade; each hand-made change is named" {
+	graph
+	retort -q upgrade "$D"
+	run --separate-stderr retort drift
+	expect_status 0
+	expect_match "$stderr" "no drift: the database is what its 3 applied revisions make"
+	sql "ALTER TABLE users ADD COLUMN nickname VARCHAR(20)"
+	sql "DROP INDEX ix_todos_status"
+	sql "CREATE TABLE scratchpad (id INTEGER)"
+	sql "CREATE INDEX ix_users_name ON users (name)"
+	run --separate-stderr retort drift
+	expect_status 1
+	expect_match "$stderr" "column 'users\.nickname' is in the database but no revision makes it"
+	expect_match "$stderr" "index 'ix_todos_status' on 'todos' is missing from the database"
+	expect_match "$stderr" "table 'scratchpad' is in the database but no revision makes it"
+	expect_match "$stderr" "index 'ix_users_name' on 'users' is in the database but no revision makes it"
+	expect_match "$stderr" "the database has drifted: 4 differences from the 3 revisions it has applied"
+	# exclude_objects leaves a table alone
+	set_key exclude_objects scratchpad
+	run --separate-stderr retort drift
+	expect_no_match "$stderr" "scratchpad"
+}
+
+# --- dump and baseline -------------------------------------------------------------
+
+@test "dump prints the schema without the version tables; loading it gives the same schema" {
+	graph
+	retort -q upgrade head
+	run --separate-stderr retort dump
+	expect_status 0
+	expect_match "$output" "CREATE TABLE todos"
+	expect_match "$output" "CREATE INDEX ix_todos_status"
+	expect_no_match "$output" "alembic_version|retort_log"
+	printf '%s\n' "$output" >dump.sql
+	set_key model dump.sql
+	run retort check
+	expect_status 0
+	expect_eq "$output" "No new upgrade operations detected."
+}
+
+@test "baseline: one root revision at the head's id, the old files archived, the database still at head" {
+	graph
+	retort -q upgrade head
+	before=$(dbsum)
+	run --separate-stderr retort baseline -m "collapsed"
+	expect_status 0
+	expect_match "$stderr" "6 revision files moved to .*/migrations/archive-[0-9]{8}-[0-9]{6}"
+	expect_eq "$(ls migrations/versions | wc -l)" 1
+	expect_eq "$(ls migrations/archive-*/ | wc -l)" 6
+	expect_eq "$(retort heads 2>/dev/null)" "$F (contact) (head)"
+	run retort current
+	expect_eq "$output" "$F (head)"
+	expect_eq "$(dbsum)" "$before"
+	# a new database gets the same schema from the baseline alone
+	schema_of() { retort -q --url "$1" dump; }
+	want=$(schema_of "$(dburl t)")
+	retort -q --url "$(dburl fresh)" upgrade head
+	expect_eq "$(schema_of "$(dburl fresh)")" "$want"
+	retort -q --url "$(dburl fresh)" downgrade base
+	run retort --url "$(dburl fresh)" dump
+	expect_eq "$output" ""
+}
+
+@test "baseline refuses a database that is not at head, or several heads" {
+	graph branches
+	retort -q upgrade heads
+	BEFORE=$(dbsum)
+	run --separate-stderr retort baseline
+	expect_status 1
+	expect_match "$stderr" "2 heads"
+	graph
+	run --separate-stderr retort baseline
+	expect_status 1
+	expect_match "$stderr" "not at head"
+	expect_eq "$(ls migrations/versions | wc -l)" 6
+	expect_eq "$(dbsum)" "$BEFORE"
+}

@@ -308,6 +308,37 @@ RETORT_API int retort_convert(retort *r, const retort_convert_options *o);
 
 /* --- Checking a history and a database ------------------------------------ */
 
+/* One lint finding. */
+typedef struct retort_finding {
+	const char *rule;       /* "index-not-concurrently", ... */
+	const char *severity;   /* "error", "warning", "info" */
+	const char *path;       /* the revision file, or NULL (a graph rule) */
+	const char *revision;
+	unsigned line;          /* of the statement (0: the file, or none) */
+	const char *message;
+	const char *lock;       /* what the statement locks or rewrites, or NULL */
+	const char *fix;        /* the safe way, or NULL */
+} retort_finding;
+
+typedef struct retort_lint_result {
+	const retort_finding *findings;
+	size_t n;
+	size_t nrevisions;      /* revisions looked at */
+} retort_lint_result;
+
+typedef struct retort_lint_options {
+	unsigned version;       /* RETORT_LINT_OPTIONS_VERSION */
+	int all;                /* every revision (no database needed) */
+	const char *range;      /* or a history range "A:B"; neither: the pending ones */
+} retort_lint_options;
+
+#define RETORT_LINT_OPTIONS_VERSION 1
+#define RETORT_LINT_OPTIONS_INIT { RETORT_LINT_OPTIONS_VERSION, 0, NULL }
+
+/* Check revisions' SQL and the graph; *out lists the findings (retort_lint_free). */
+RETORT_API int retort_lint(retort *r, const retort_lint_options *o, retort_lint_result **out);
+RETORT_API void retort_lint_free(retort_lint_result *l);
+
 /* One finding of retort_validate. */
 typedef struct retort_validation_item {
 	const char *problem;   /* "changed", "missing_file", "unknown_row" (errors);

@@ -194,7 +194,7 @@ extern const cli_cmd cli_cmd_init, cli_cmd_revision, cli_cmd_merge,
 	cli_cmd_status, cli_cmd_edit, cli_cmd_list_templates,
 	cli_cmd_ensure_version, cli_cmd_help, cli_cmd_check, cli_cmd_diff,
 	cli_cmd_convert, cli_cmd_dump, cli_cmd_baseline, cli_cmd_verify, cli_cmd_drift,
-	cli_cmd_validate;
+	cli_cmd_validate, cli_cmd_lint;
 
 /* The command table (main.c), NULL-terminated. */
 extern const cli_cmd *const cli_commands[];

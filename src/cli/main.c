@@ -37,6 +37,7 @@ const cli_cmd *const cli_commands[] = {
 	&cli_cmd_verify,
 	&cli_cmd_drift,
 	&cli_cmd_validate,
+	&cli_cmd_lint,
 	&cli_cmd_edit,
 	&cli_cmd_list_templates,
 	&cli_cmd_ensure_version,

@@ -369,3 +369,16 @@ scratch_dbs() {
 	expect_match "$stderr" "^retort: database postgresql://postgres:\\*\\*\\*@127\\.0\\.0\\.1:1/social_suit \\(from DB_\\*\\)\$"
 	expect_no_match "$stderr" "postgres@|:postgres@"
 }
+
+@test "a ';' in a comment between statements is part of the comment, not the end of a statement" {
+	project
+	mkrev a00000000001 "" "commented" "$(printf -- '-- note; commit later, rollback never\nCREATE TABLE x (id integer);\n/* one; two */ CREATE TABLE y (id integer);')" \
+		"$(printf -- 'DROP TABLE y; -- gone; for good\nDROP TABLE x;')"
+	run --separate-stderr retort upgrade head
+	expect_status 0
+	has_table x
+	has_table y
+	run --separate-stderr retort downgrade base
+	expect_status 0
+	not has_table x
+}

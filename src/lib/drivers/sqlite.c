@@ -204,8 +204,10 @@ static int sqlite_split(const char *sql, int (*fn)(void *data, size_t off, size_
 		if (i < n && sql[i] != ';')
 			continue;
 		size_t from = (size_t)(skip_space(sql + start) - sql);
-		if (from >= i) {
-			start = i + 1;
+		if (from > i)
+			continue; /* this ';' is inside a comment before the statement */
+		if (from == i) {
+			start = i + 1; /* an empty statement */
 			continue;
 		}
 		rt_buf_clear(&piece);

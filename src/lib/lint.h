@@ -1,0 +1,53 @@
+/*
+ * lint.h: what lint.c (the command: which revisions, graph rules,
+ * suppressions, severities) and a dialect's statement rules share.
+ *
+ * A dialect's rules see one section at a time, statement by statement,
+ * and report each finding with the statement's offset in the section;
+ * lint.c turns offsets into lines, applies `-- retort:lint-ignore RULE
+ * reason` and the configured severities, and keeps the finding.
+ */
+#ifndef RT_LIB_LINT_H
+#define RT_LIB_LINT_H
+
+#include "project.h"
+#include "util/vec.h"
+
+#include <stdbool.h>
+
+typedef struct rt_lint_ctx rt_lint_ctx;
+
+/* What a rule knows about the section it looks at. */
+typedef struct rt_lint_section {
+	const rt_revfile *rf;
+	const char *sql;
+	bool transactional;
+	bool upgrade;
+	const rt_strvec *created;   /* tables this revision creates (either section) */
+} rt_lint_section;
+
+/*
+ * Report a finding at offset in the section's text (-1: the section as a
+ * whole, reported at its marker line).  severity is the
+ * rule's default ("error", "warning"); lock says what the statement takes
+ * and does ("ACCESS EXCLUSIVE lock; rewrites the table"), fix the safe way.
+ */
+void rt_lint_report(rt_lint_ctx *c, const rt_lint_section *s, long offset, const char *rule,
+		    const char *severity, const char *lock, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
+/* Each statement of sql, by the dialect's own split: fn(data, off, len). */
+int rt_lint_split(rt_lint_ctx *c, const char *sql, int (*fn)(void *, size_t, size_t),
+		  void *data);
+
+/* Forget an error a pass that reports nothing left (the rules' pass reports it). */
+void rt_lint_forget_error(rt_lint_ctx *c);
+
+/* The dialects' rules: lint_postgres.c, lint_sqlite.c. */
+int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s);
+int rt_lint_sqlite(rt_lint_ctx *c, const rt_lint_section *s);
+/* The tables a section creates, added to out (for "created in this revision"). */
+void rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out);
+void rt_lint_sqlite_created(rt_lint_ctx *c, const char *sql, rt_strvec *out);
+
+#endif

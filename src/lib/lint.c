@@ -278,6 +278,85 @@ static int select_revisions(retort *r, const retort_lint_options *o, uint8_t *in
 	return rc;
 }
 
+/* Lint the revisions marked in `in`; the graph rules too when graph. */
+static int lint_marked(retort *r, const uint8_t *in, bool graph, retort_lint_result **out)
+{
+	const rt_graph *g = &r->graph;
+	lint_result *res = rt_xcalloc(1, sizeof(*res));
+	rt_lint_ctx *c = &res->ctx;
+	c->r = r;
+	bool pg = !strcmp(r->dialect->name, "postgresql");
+	int rc = 0;
+	if (graph)
+		graph_rules(c, in);
+	for (uint32_t k = 0; !rc && k < g->n; k++) {
+		uint32_t i = g->order[k];
+		const rt_revfile *rf = g->nodes[i].rf;
+		if (!in[i] || rf->python)
+			continue;
+		c->nrevisions++;
+		/*
+		 * New tables: what the upgrade creates, for both sections (the
+		 * downgrade drops them again); what the downgrade creates, for it.
+		 */
+		rt_strvec created[2] = { RT_STRVEC_INIT, RT_STRVEC_INIT };
+		const char *sql[3] = { rf->upgrade.sql, rf->upgrade.sql, rf->downgrade.sql };
+		for (int s = 0; s < 3; s++) {
+			if (pg)
+				rt_lint_postgres_created(c, sql[s], &created[s ? 1 : 0]);
+			else
+				rt_lint_sqlite_created(c, sql[s], &created[s ? 1 : 0]);
+		}
+		rt_lint_section secs[2] = {
+			{ rf, rf->upgrade.sql, rf->upgrade.transactional, true, &created[0] },
+			{ rf, rf->downgrade.sql, rf->downgrade.transactional, false, &created[1] },
+		};
+		for (int s = 0; !rc && s < 2; s++)
+			rc = pg ? rt_lint_postgres(c, &secs[s]) : rt_lint_sqlite(c, &secs[s]);
+		if (rc) {
+			char msg[sizeof(r->err.msg)];
+			memcpy(msg, r->err.msg, sizeof(msg));
+			rc = rt_error(&r->err, RETORT_EPARSE, "%s: %s", rf->path, msg);
+		}
+		rt_strvec_free(&created[1]);
+		rt_strvec_free(&created[0]);
+	}
+	if (rc) {
+		retort_lint_free(&res->pub);
+		return rc;
+	}
+	res->pub.findings = c->v;
+	res->pub.n = c->n;
+	res->pub.nrevisions = c->nrevisions;
+	*out = &res->pub;
+	return 0;
+}
+
+int rt_lint_before_upgrade(retort *r, const uint8_t *in)
+{
+	retort_lint_result *l = NULL;
+	int rc = lint_marked(r, in, false, &l);
+	if (rc) /* a section lint cannot read is refused later, where it runs */
+		return 0;
+	const char *mode = rt_config_get(&r->cfg, "lint_on_upgrade");
+	bool refuse = mode && !strcmp(mode, "error"), quiet = mode && !strcmp(mode, "off");
+	size_t nerr = 0;
+	for (size_t i = 0; !quiet && i < l->n; i++) {
+		const retort_finding *f = &l->findings[i];
+		bool err = !strcmp(f->severity, "error");
+		nerr += err;
+		if (f->path)
+			rt_log(r, RETORT_LOG_WARN, "lint: %s:%u: %s [%s] %s", f->path, f->line,
+			       f->severity, f->rule, f->message);
+	}
+	retort_lint_free(l);
+	if (refuse && nerr)
+		return rt_error(&r->err, RETORT_EDIFF, "%zu lint error%s in what upgrade would run "
+				"(listed above; lint_on_upgrade = error); nothing was run", nerr,
+				nerr == 1 ? "" : "s");
+	return 0;
+}
+
 int retort_lint(retort *r, const retort_lint_options *o, retort_lint_result **out)
 {
 	static const retort_lint_options defaults = RETORT_LINT_OPTIONS_INIT;
@@ -290,50 +369,10 @@ int retort_lint(retort *r, const retort_lint_options *o, retort_lint_result **ou
 		rc = rt_project_graph(r);
 	if (rc)
 		return rc;
-	const rt_graph *g = &r->graph;
-	lint_result *res = rt_xcalloc(1, sizeof(*res));
-	rt_lint_ctx *c = &res->ctx;
-	c->r = r;
-	uint8_t *in = rt_xcalloc(g->n ? g->n : 1, 1);
+	uint8_t *in = rt_xcalloc(r->graph.n ? r->graph.n : 1, 1);
 	rc = select_revisions(r, o, in);
-	bool pg = !strcmp(r->dialect->name, "postgresql");
 	if (!rc)
-		graph_rules(c, in);
-	for (uint32_t k = 0; !rc && k < g->n; k++) {
-		uint32_t i = g->order[k];
-		const rt_revfile *rf = g->nodes[i].rf;
-		if (!in[i] || rf->python)
-			continue;
-		c->nrevisions++;
-		rt_strvec created = RT_STRVEC_INIT;
-		if (pg) {
-			rt_lint_postgres_created(c, rf->upgrade.sql, &created);
-			rt_lint_postgres_created(c, rf->downgrade.sql, &created);
-		} else {
-			rt_lint_sqlite_created(c, rf->upgrade.sql, &created);
-			rt_lint_sqlite_created(c, rf->downgrade.sql, &created);
-		}
-		rt_lint_section secs[2] = {
-			{ rf, rf->upgrade.sql, rf->upgrade.transactional, true, &created },
-			{ rf, rf->downgrade.sql, rf->downgrade.transactional, false, &created },
-		};
-		for (int s = 0; !rc && s < 2; s++)
-			rc = pg ? rt_lint_postgres(c, &secs[s]) : rt_lint_sqlite(c, &secs[s]);
-		if (rc) {
-			char msg[sizeof(r->err.msg)];
-			memcpy(msg, r->err.msg, sizeof(msg));
-			rc = rt_error(&r->err, RETORT_EPARSE, "%s: %s", rf->path, msg);
-		}
-		rt_strvec_free(&created);
-	}
+		rc = lint_marked(r, in, true, out);
 	free(in);
-	if (rc) {
-		retort_lint_free(&res->pub);
-		return rc;
-	}
-	res->pub.findings = c->v;
-	res->pub.n = c->n;
-	res->pub.nrevisions = c->nrevisions;
-	*out = &res->pub;
-	return 0;
+	return rc;
 }

@@ -23,7 +23,7 @@ typedef struct rt_lint_section {
 	const char *sql;
 	bool transactional;
 	bool upgrade;
-	const rt_strvec *created;   /* tables this revision creates (either section) */
+	const rt_strvec *created;   /* tables this section creates */
 } rt_lint_section;
 
 /*
@@ -39,6 +39,13 @@ void rt_lint_report(rt_lint_ctx *c, const rt_lint_section *s, long offset, const
 /* Each statement of sql, by the dialect's own split: fn(data, off, len). */
 int rt_lint_split(rt_lint_ctx *c, const char *sql, int (*fn)(void *, size_t, size_t),
 		  void *data);
+
+/*
+ * Before an upgrade (runner.c): the findings of the revisions marked in
+ * `in` as warnings, one line each; with lint_on_upgrade = error, an error
+ * finding refuses the run (RETORT_EDIFF); lint_on_upgrade = off: silent.
+ */
+int rt_lint_before_upgrade(retort *r, const uint8_t *in);
 
 /* Forget an error a pass that reports nothing left (the rules' pass reports it). */
 void rt_lint_forget_error(rt_lint_ctx *c);

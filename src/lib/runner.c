@@ -15,6 +15,7 @@
  * would send, in Alembic's layout, to the caller's callback.
  */
 #include "runner.h"
+#include "lint.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
@@ -869,6 +870,22 @@ static int resolve_online(run *u, resolve_fn fn, const rt_state *purge_state,
 	return rc ? rc : resolve_specs(u, fn, &r->state, specs, n);
 }
 
+/* The lint findings of what the plan runs, as warnings (lint.h). */
+static int lint_plan(run *u, const rt_plan *p)
+{
+	const rt_graph *g = &u->r->graph;
+	uint8_t *in = rt_xcalloc(g->n ? g->n : 1, 1);
+	bool any = false;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->steps[i].kind == RT_STEP_UPGRADE) {
+			in[p->steps[i].node] = 1;
+			any = true;
+		}
+	int rc = any ? rt_lint_before_upgrade(u->r, in) : 0;
+	free(in);
+	return rc;
+}
+
 static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *specs, size_t n)
 {
 	retort *r = u->r;
@@ -893,6 +910,8 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 		rc = rt_run_validate(u);
 	if (!rc && !(rc = make_plan(u, k, st, &p)) && !(rc = check_single_txn(u, &p)))
 		rc = refuse_txn_statements(u, &p);
+	if (!rc && k == RUN_UPGRADE)
+		rc = lint_plan(u, &p);
 	if (!rc)
 		rc = rt_run_ensure_tables(u, true);
 	for (int tries = 0; !rc && tries < MAX_REPLANS; tries++) {

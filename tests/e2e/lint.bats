@@ -52,7 +52,9 @@ for f in json.load(sys.stdin)["findings"]:
 }
 
 @test "lint: text, github and sarif formats; --fail-on; exit 2 on bad options" {
-	mkrev a00000000001 "" "drops" "SET lock_timeout = 1000; DROP TABLE audit;" "SELECT 1;"
+	local timeout=""
+	is_sqlite || timeout="SET lock_timeout = 1000; "
+	mkrev a00000000001 "" "drops" "${timeout}DROP TABLE audit;" "SELECT 1;"
 	run --separate-stderr retort lint --all
 	expect_status 0 # a warning does not fail by default
 	expect_match "$output" "a00000000001_drops\.sql:[0-9]+: warning \[drop-table\] dropping table 'audit'"
@@ -86,4 +88,29 @@ for f in json.load(sys.stdin)["findings"]:
 	run --separate-stderr retort lint "$A:$B"
 	expect_status 0
 	expect_no_match "$output" "${C}_"
+}
+
+@test "upgrade prints the lint warnings of what it runs; lint_on_upgrade = error refuses" {
+	mkrev a00000000001 "" "make" "CREATE TABLE x (id integer);" "DROP TABLE x;"
+	local timeout=""
+	is_sqlite || timeout="SET lock_timeout = 1000; "
+	mkrev a00000000002 a00000000001 "drop" "${timeout}DROP TABLE x;" "CREATE TABLE x (id integer);"
+	retort -q upgrade a00000000001
+	run --separate-stderr retort upgrade head
+	expect_status 0
+	expect_match "$stderr" "warning: lint: .*a00000000002_drop\.sql:[0-9]+: warning \[drop-table\] dropping table 'x'"
+	# the revision that made x is not linted again, and its own DROP in the downgrade is no finding
+	expect_no_match "$stderr" "a00000000001_make"
+	retort -q downgrade -1
+	set_key lint.drop-table error
+	set_key lint_on_upgrade error
+	BEFORE=$(dbsum)
+	run --separate-stderr retort upgrade head
+	expect_status 1
+	expect_match "$stderr" "1 lint error in what upgrade would run"
+	expect_eq "$(dbsum)" "$BEFORE"
+	set_key lint_on_upgrade off
+	run --separate-stderr retort upgrade head
+	expect_status 0
+	expect_no_match "$stderr" "lint"
 }

@@ -221,8 +221,8 @@ def report_graph(res, out, checks):
     out.append("retort reads large projects through its cache of parsed revision files "
                "(warm after the first command); *no cache* reads and parses every file "
                "(RETORT_CACHE=0).  The ratio is retort's (with the cache) over Alembic's.\n")
-    out.append("| command | project | retort (ms) | no cache (ms) | Alembic (ms) | retort / Alembic | no cache / Alembic | peak MiB: retort, no cache, Alembic |")
-    out.append("|---|---|---:|---:|---:|---:|---:|---|")
+    out.append("| command | project | retort (ms) | no cache (ms) | retort on .py (ms) | Alembic (ms) | retort / Alembic | no cache / Alembic | .py / Alembic | peak MiB: retort, no cache, Alembic |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     rows = []
     for cid, c in res.items():
         if cid.startswith("startup/") or cid.startswith("graph/"):
@@ -232,12 +232,19 @@ def report_graph(res, out, checks):
         r = c["tools"]["retort"]["run"]
         a = c["tools"]["alembic"]["run"]
         n = c["tools"].get("retort, no cache", {}).get("run")
+        py = c["tools"].get("retort on .py", {}).get("run")
         cmd, proj = c["title"].split(" | ")
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s, %s, %s |" %
-                   (cmd, proj, ms(r["median"]), ms(n["median"]) if n else "-", ms(a["median"]),
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s, %s, %s |" %
+                   (cmd, proj, ms(r["median"]), ms(n["median"]) if n else "-",
+                    ms(py["median"]) if py else "-", ms(a["median"]),
                     ratio(r["median"], a["median"]),
                     ratio(n["median"], a["median"]) if n else "-",
+                    ratio(py["median"], a["median"]) if py else "-",
                     mib(r["kib"]), mib(n["kib"]) if n else "-", mib(a["kib"])))
+        if py and cmd in ("heads", "history"):
+            checks.add(a["median"] / py["median"] >= 50,
+                       "%s on %s, read from Alembic's .py files: %.0f× faster than Alembic "
+                       "(target 50×)" % (cmd, proj, a["median"] / py["median"]))
         checks.add(a["median"] / r["median"] >= 50,
                    "%s on %s: %.0f× faster than Alembic (target 50×)%s" %
                    (cmd, proj, a["median"] / r["median"],
@@ -369,6 +376,37 @@ def report_scaling(res, out, checks):
     out.append("")
 
 
+def report_trust(res, out, checks):
+    t = res.get("trust/sqlite/1000")
+    cv = res.get("convert/sqlite/1000")
+    if not t and not cv:
+        return
+    out.append("### Alembic projects and checks (SQLite, 1,000 revisions)\n")
+    out.append("The history of the apply benchmark.  `convert` renders its 1,000 Alembic "
+               "modules to SQL with Alembic (one Python process) and, verified, applies each "
+               "revision with Alembic and with retort on two scratch databases and compares "
+               "their schemas after every step, up and down; `verify` upgrades, downgrades and "
+               "upgrades again each revision on a scratch database.\n")
+    out.append("| command | ms | / plain upgrade |")
+    out.append("|---|---:|---:|")
+    up = t["tools"]["upgrade"]["run"]["median"] if t else None
+    for name, c in (("upgrade head (new file)", t and t["tools"].get("upgrade")),
+                    ("verify", t and t["tools"].get("verify")),
+                    ("lint --all", t and t["tools"].get("lint")),
+                    ("validate", t and t["tools"].get("validate")),
+                    ("drift", t and t["tools"].get("drift")),
+                    ("convert (verified)", cv and cv["tools"].get("convert")),
+                    ("convert --no-verify", cv and cv["tools"].get("convert --no-verify"))):
+        if not c:
+            continue
+        m = c["run"]["median"]
+        out.append("| %s | %s | %s |" % (name, ms(m), "%.2f" % (m / up) if up else "-"))
+        if name == "verify" and up:
+            checks.add(m / up <= 4, "verify of 1,000 revisions on SQLite: %.2f× a plain "
+                       "upgrade (target at most 4×)" % (m / up))
+    out.append("")
+
+
 def cmd_report(path):
     res = json.load(open(path))
     out, checks = [], Checks()
@@ -376,6 +414,7 @@ def cmd_report(path):
     report_apply(res, out, checks)
     report_autogen(res, out, checks)
     report_scaling(res, out, checks)
+    report_trust(res, out, checks)
     runs = sorted({c["runs"] for c in res.values()})
     out.append("Medians of %s timed runs per figure (after a warm-up run), the tools run in "
                "turn; peak memory is GNU time's maximum resident set (shared libraries "

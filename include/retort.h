@@ -288,10 +288,11 @@ typedef struct retort_convert_options {
 	                            else python3 */
 	int no_verify;           /* skip the step-by-step comparison with Alembic */
 	int to_alembic;          /* the reverse: a .py twin for each .sql revision */
+	const char *range;       /* only the revisions of this history range "A:B" */
 } retort_convert_options;
 
 #define RETORT_CONVERT_OPTIONS_VERSION 1
-#define RETORT_CONVERT_OPTIONS_INIT { RETORT_CONVERT_OPTIONS_VERSION, NULL, 0, 0 }
+#define RETORT_CONVERT_OPTIONS_INIT { RETORT_CONVERT_OPTIONS_VERSION, NULL, 0, 0, NULL }
 
 /*
  * Write a .sql twin for every Alembic revision module (*.py) that has none,

@@ -1,5 +1,6 @@
 /*
- * cmd_convert.c: `retort convert [--python PATH] [--no-verify] [--to-alembic]`:
+ * cmd_convert.c: `retort convert [--python PATH] [--no-verify] [--to-alembic]
+ * [A:B]`:
  * .sql twins for an Alembic history, rendered by Alembic and verified
  * (retort_convert).  The library reports each file written and a summary;
  * revisions it could not convert are listed with file:line and reason.
@@ -36,25 +37,37 @@ static const char include_object_hint[] =
 static int cmd_convert(cli *c, int argc, char **argv)
 {
 	retort_convert_options o = RETORT_CONVERT_OPTIONS_INIT;
-	int code = cli_parse_none(c, &cli_cmd_convert, opts, argc, argv, on_opt, &o);
-	if (code >= 0)
+	cli_getopt g;
+	int code = cli_parse(c, &g, &cli_cmd_convert, opts, argc, argv, on_opt, &o);
+	if (code < 0 && g.npos > 1)
+		code = cli_usage_error(&cli_cmd_convert, "one range at most");
+	else if (code < 0 && g.npos && o.to_alembic)
+		code = cli_usage_error(&cli_cmd_convert, "--to-alembic converts every revision");
+	if (code >= 0) {
+		cli_getopt_free(&g);
 		return code;
+	}
+	o.range = g.npos ? g.pos[0] : NULL;
 	retort *r;
-	if ((code = cli_open(c, 0, &r)))
+	if ((code = cli_open(c, 0, &r))) {
+		cli_getopt_free(&g);
 		return code;
+	}
 	int rc = retort_convert(r, &o);
 	if (rc < 0)
 		code = cli_fail(r, rc);
 	else if (!o.to_alembic && !c->quiet)
 		fprintf(stderr, "%s\n", include_object_hint);
 	retort_free(r);
+	cli_getopt_free(&g);
 	return code;
 }
 
 const cli_cmd cli_cmd_convert = {
 	"convert", NULL, cmd_convert,
 	"write .sql twins for Alembic .py revisions (Alembic's own SQL, verified)",
-	"convert [--python PATH] [--no-verify] [--to-alembic]",
+	"convert [--python PATH] [--no-verify] [--to-alembic] [A:B]",
+	"  A:B            only the revisions of this history range\n"
 	"  --python PATH  the interpreter that imports your project and Alembic\n"
 	"                 (default: $RETORT_PYTHON, else python3)\n"
 	"  --no-verify    do not compare Alembic's and retort's schemas step by step\n"

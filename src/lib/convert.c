@@ -202,6 +202,8 @@ static const char *section_sql(job *j, uint32_t n, bool up)
 	conv *c = j->by_node[n];
 	if (c)
 		return c->ok ? c->sql[up ? 0 : 1] : NULL;
+	if (rf->python) /* outside the range converted: no SQL to compare */
+		return NULL;
 	return up ? rf->upgrade.sql : rf->downgrade.sql;
 }
 
@@ -484,17 +486,33 @@ int retort_convert(retort *r, const retort_convert_options *o)
 
 	job j = { r, o, NULL, 0, NULL };
 	const rt_graph *g = &r->graph;
+	/* the range's revisions, or every one */
+	uint8_t *in = rt_xcalloc(g->n ? g->n : 1, 1);
+	if (o->range) {
+		rt_targets t = { 0 };
+		rc = rt_history_range(&t, g, NULL, o->range, &r->err);
+		for (size_t i = 0; !rc && i < t.n; i++)
+			in[t.v[i]] = 1;
+		rt_targets_free(&t);
+		if (rc) {
+			free(in);
+			return rc;
+		}
+	} else {
+		memset(in, 1, g->n);
+	}
 	j.by_node = rt_xcalloc(g->n ? g->n : 1, sizeof(*j.by_node));
 	for (uint32_t i = 0; i < g->n; i++)
-		if (g->nodes[i].rf->python)
+		if (g->nodes[i].rf->python && in[i])
 			j.n++;
 	j.c = rt_xcalloc(j.n ? j.n : 1, sizeof(*j.c));
 	size_t k = 0;
 	for (uint32_t i = 0; i < g->n; i++)
-		if (g->nodes[i].rf->python) {
+		if (g->nodes[i].rf->python && in[i]) {
 			j.c[k].node = i;
 			j.by_node[i] = &j.c[k++];
 		}
+	free(in);
 	if (!j.n) {
 		rt_log(r, RETORT_LOG_INFO, "nothing to convert: every Alembic revision has its "
 		       ".sql twin");

@@ -242,3 +242,14 @@ EOF
 	expect_status 0
 	expect_match "$stderr$output" '0 Alembic twins written'
 }
+
+@test "convert A:B converts a range, verified on its own, and then the rest" {
+	run --separate-stderr retort convert 01a1b2c3d4e5:05a1b2c3d4e5
+	expect_status 0
+	expect_eq "$(ls "$VERS"/*.sql | wc -l)" 5
+	expect_match "$stderr" "^5 converted; verified .*: 5 upgrade and 5 downgrade steps"
+	run --separate-stderr retort convert
+	expect_status 0
+	expect_eq "$(ls "$VERS"/*.sql | wc -l)" 32
+	expect_match "$stderr" "^27 converted; verified .*: 32 upgrade and 32 downgrade steps"
+}

@@ -123,3 +123,15 @@ use_model() {
 	expect_match "$output" "remove table 'extra'"
 	expect_no_match "$output" "users|todos"
 }
+
+@test "autogenerate from SQLAlchemy models gives Alembic's operations, model change by model change" {
+	is_sqlite || /usr/bin/python3 -c 'import psycopg2' 2>/dev/null || skip "no python3-psycopg2"
+	local url
+	url=$(dburl parity)
+	is_sqlite && url="sqlite:///$BATS_TEST_TMPDIR/parity.db"
+	mkdir parity
+	run /usr/bin/python3 "$RETORT_SOURCE/tests/e2e/autogen_parity.py" "$RETORT" "$url" "$BATS_TEST_TMPDIR/parity"
+	printf '%s\n' "$output"
+	expect_status 0
+	expect_match "$output" "^(9|10) cases, 0 differ$"
+}

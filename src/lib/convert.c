@@ -489,12 +489,7 @@ int retort_convert(retort *r, const retort_convert_options *o)
 	/* the range's revisions, or every one */
 	uint8_t *in = rt_xcalloc(g->n ? g->n : 1, 1);
 	if (o->range) {
-		rt_targets t = { 0 };
-		rc = rt_history_range(&t, g, NULL, o->range, &r->err);
-		for (size_t i = 0; !rc && i < t.n; i++)
-			in[t.v[i]] = 1;
-		rt_targets_free(&t);
-		if (rc) {
+		if ((rc = rt_mark_range(in, g, o->range, &r->err))) {
 			free(in);
 			return rc;
 		}

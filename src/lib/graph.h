@@ -191,5 +191,7 @@ void rt_targets_free(rt_targets *t);
 /* The revisions of a history range "[A]:[B]", in history order (newest first). */
 int rt_history_range(rt_targets *out, const rt_graph *g, const rt_state *st,
 		     const char *range, rt_err *err);
+/* Mark in[node] for each revision of a history range (no database state). */
+int rt_mark_range(uint8_t *in, const rt_graph *g, const char *range, rt_err *err);
 
 #endif

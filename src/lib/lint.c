@@ -264,14 +264,8 @@ static int select_revisions(retort *r, const retort_lint_options *o, uint8_t *in
 		memset(in, 1, g->n);
 		return 0;
 	}
-	if (o->range) {
-		rt_targets t = { 0 };
-		int rc = rt_history_range(&t, g, NULL, o->range, &r->err);
-		for (size_t i = 0; !rc && i < t.n; i++)
-			in[t.v[i]] = 1;
-		rt_targets_free(&t);
-		return rc;
-	}
+	if (o->range)
+		return rt_mark_range(in, g, o->range, &r->err);
 	int rc = rt_project_state(r, true);
 	for (uint32_t i = 0; !rc && i < g->n; i++)
 		in[i] = !r->state.applied[i];

@@ -223,6 +223,19 @@ static int read_strings(pyscan *s, bool in_brackets, char **out)
 	return 0;
 }
 
+/* One item of a value (adjacent strings are one), appended to v. */
+static int read_item(pyscan *s, bool in_brackets, const char *name, unsigned line, pyvalue *v)
+{
+	char *item;
+	int rc = read_strings(s, in_brackets, &item);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return not_literal(s, name, line);
+	rt_strvec_push_owned(&v->items, item);
+	return 0;
+}
+
 /* The value after '=': None, string(s), or ( ... ) / [ ... ] of strings. */
 static int read_value(pyscan *s, const char *name, pyvalue *v, unsigned line)
 {
@@ -244,13 +257,9 @@ static int read_value(pyscan *s, const char *name, pyvalue *v, unsigned line)
 				advance(s);
 				break;
 			}
-			char *item;
-			int rc = read_strings(s, true, &item);
-			if (rc < 0)
-				return -1;
-			if (rc > 0)
-				return not_literal(s, name, line);
-			rt_strvec_push_owned(&v->items, item);
+			int rc = read_item(s, true, name, line, v);
+			if (rc)
+				return rc;
 			skip_space(s, true);
 			if (peek(s) == ',')
 				advance(s);
@@ -258,13 +267,9 @@ static int read_value(pyscan *s, const char *name, pyvalue *v, unsigned line)
 				return not_literal(s, name, line);
 		}
 	} else {
-		char *item;
-		int rc = read_strings(s, false, &item);
-		if (rc < 0)
-			return -1;
-		if (rc > 0)
-			return not_literal(s, name, line);
-		rt_strvec_push_owned(&v->items, item);
+		int rc = read_item(s, false, name, line, v);
+		if (rc)
+			return rc;
 	}
 	/* what may follow on the line: a comment, a ';' and another statement */
 	skip_space(s, false);

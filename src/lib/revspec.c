@@ -777,3 +777,13 @@ done:
 	rt_targets_free(&b);
 	return rc;
 }
+
+int rt_mark_range(uint8_t *in, const rt_graph *g, const char *range, rt_err *err)
+{
+	rt_targets t = { 0 };
+	int rc = rt_history_range(&t, g, NULL, range, err);
+	for (size_t i = 0; !rc && i < t.n; i++)
+		in[t.v[i]] = 1;
+	rt_targets_free(&t);
+	return rc;
+}

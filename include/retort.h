@@ -27,7 +27,7 @@ extern "C" {
 #define RETORT_API
 #endif
 
-#define RETORT_VERSION "0.1.0"
+#include "retort_version.h" /* RETORT_VERSION, RETORT_VERSION_NUMBER */
 
 /*
  * Error codes: X(name, value, text).  The exit code a command-line tool
@@ -125,6 +125,15 @@ RETORT_API int retort_exit_code(int code);
  */
 RETORT_API void retort_interrupt(retort *r);
 RETORT_API const char *retort_version(void);
+/* RETORT_VERSION_NUMBER of the library running (the header's may be older). */
+RETORT_API int retort_libversion_number(void);
+/*
+ * Out of memory: the library never prints or exits on its own but here.
+ * The handler is called with the size that could not be had and must not
+ * return (longjmp out, or exit); the default prints one line to stderr
+ * and aborts.  One for the process, like the revision cache.
+ */
+RETORT_API void retort_set_oom_handler(void (*fn)(size_t n));
 
 /* --- The project ------------------------------------------------------- */
 
@@ -239,10 +248,19 @@ typedef struct retort_run_options {
 	const char *tag;      /* --tag: kept in retort_log */
 	int purge;            /* stamp --purge */
 	int no_validate;      /* upgrade: skip the files' check against the journal */
+	/*
+	 * Called as each step starts and again when its SQL has run, before
+	 * its commit; a non-zero return cancels the run there, as
+	 * retort_interrupt() does: the step is rolled back, the steps before
+	 * it stay, and the call returns RETORT_EINTERRUPTED.  (SQLite's
+	 * progress handler is the model.)
+	 */
+	int (*progress)(void *data, const retort_progress *p);
+	void *progress_data;
 } retort_run_options;
 
 #define RETORT_RUN_OPTIONS_VERSION 1
-#define RETORT_RUN_OPTIONS_INIT { RETORT_RUN_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0 }
+#define RETORT_RUN_OPTIONS_INIT { RETORT_RUN_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, NULL, NULL }
 
 /* Apply revisions up to target ("head", "heads", "+1", an id, "A:B" offline). */
 RETORT_API int retort_upgrade(retort *r, const char *target, const retort_run_options *o);

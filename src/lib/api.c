@@ -40,6 +40,10 @@ int retort_open(retort **out, const retort_options *opts)
 		opts = &defaults;
 	retort *r = rt_xcalloc(1, sizeof(*r));
 	*out = r;
+	int rc = rt_check_version(&r->err, opts->version, RETORT_OPTIONS_VERSION,
+				  "retort_options");
+	if (rc)
+		return rc;
 	r->log = opts->log;
 	r->log_data = opts->log_data;
 	r->verbosity = opts->verbosity;
@@ -361,6 +365,7 @@ static const retort_rev **rev_array(size_t n)
 
 int retort_revisions(retort *r, const retort_rev ***out, size_t *n)
 {
+	rt_err_clear(&r->err); /* a failed earlier call's message is not this one's */
 	*out = NULL;
 	*n = 0;
 	int rc = rt_project_graph(r);
@@ -377,6 +382,7 @@ int retort_revisions(retort *r, const retort_rev ***out, size_t *n)
 
 int retort_heads(retort *r, int resolve_dependencies, const retort_rev ***out, size_t *n)
 {
+	rt_err_clear(&r->err);
 	*out = NULL;
 	*n = 0;
 	int rc = rt_project_graph(r);
@@ -398,6 +404,7 @@ int retort_heads(retort *r, int resolve_dependencies, const retort_rev ***out, s
 
 int retort_branchpoints(retort *r, const retort_rev ***out, size_t *n)
 {
+	rt_err_clear(&r->err);
 	*out = NULL;
 	*n = 0;
 	int rc = rt_project_graph(r);
@@ -453,6 +460,7 @@ static int resolve_lazily(retort *r, resolve_fn fn, const char *spec, rt_targets
 
 int retort_resolve(retort *r, const char *spec, const retort_rev ***out, size_t *n)
 {
+	rt_err_clear(&r->err);
 	*out = NULL;
 	*n = 0;
 	rt_targets t;
@@ -471,6 +479,7 @@ static int history_range(rt_targets *out, const rt_graph *g, const rt_state *st,
 
 int retort_history(retort *r, const char *range, const retort_rev ***out, size_t *n)
 {
+	rt_err_clear(&r->err);
 	*out = NULL;
 	*n = 0;
 	rt_targets t;
@@ -490,6 +499,7 @@ void retort_revs_free(const retort_rev **revs)
 
 int retort_current(retort *r, char ***out, size_t *n)
 {
+	rt_err_clear(&r->err);
 	*out = NULL;
 	*n = 0;
 	int rc = rt_project_state(r, false);
@@ -506,6 +516,7 @@ int retort_current(retort *r, char ***out, size_t *n)
 
 int retort_current_revisions(retort *r, const retort_rev ***out, size_t *n)
 {
+	rt_err_clear(&r->err);
 	*out = NULL;
 	*n = 0;
 	int rc = rt_project_state(r, false);
@@ -540,6 +551,7 @@ void retort_strings_free(char **strings)
 
 int retort_pending(retort *r, const char *target, const retort_rev ***out, size_t *n)
 {
+	rt_err_clear(&r->err);
 	*out = NULL;
 	*n = 0;
 	int rc = rt_project_state(r, false);

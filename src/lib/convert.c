@@ -473,10 +473,14 @@ static void report_failures(job *j, size_t *nfailed)
 
 int retort_convert(retort *r, const retort_convert_options *o)
 {
+	rt_err_clear(&r->err);
 	static const retort_convert_options defaults = RETORT_CONVERT_OPTIONS_INIT;
 	if (!o)
 		o = &defaults;
-	int rc = rt_project_url(r);
+	int rc = rt_check_version(&r->err, o->version, RETORT_CONVERT_OPTIONS_VERSION,
+				  "retort_convert_options");
+	if (!rc)
+		rc = rt_project_url(r);
 	if (!rc)
 		rc = rt_project_graph(r);
 	if (rc)

@@ -2,6 +2,7 @@
  * error.c: error codes, their texts and the exit codes they map to.
  */
 #include "error.h"
+#include "util/xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,7 +62,25 @@ int retort_exit_code(int code)
 	}
 }
 
+int retort_libversion_number(void)
+{
+	return RETORT_VERSION_NUMBER;
+}
+
+void retort_set_oom_handler(void (*fn)(size_t n))
+{
+	rt_set_oom_handler(fn);
+}
+
 const char *retort_version(void)
 {
 	return RETORT_VERSION;
+}
+
+int rt_check_version(rt_err *err, unsigned have, unsigned want, const char *name)
+{
+	if (have == want)
+		return 0;
+	return rt_error(err, RETORT_EUSAGE, "%s.version is %u; this library (retort %s) takes %u: "
+			"initialise it with its _INIT macro", name, have, RETORT_VERSION, want);
 }

@@ -22,4 +22,11 @@ int rt_error(rt_err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rt_err_clear(rt_err *e);
 
+/*
+ * An options struct's version must be the one this library was built with
+ * (libgit2's GIT_ERROR_CHECK_VERSION): an older or newer caller would read
+ * fields that are not there.  RETORT_EUSAGE naming the struct, or 0.
+ */
+int rt_check_version(rt_err *err, unsigned have, unsigned want, const char *name);
+
 #endif

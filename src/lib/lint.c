@@ -358,7 +358,10 @@ int retort_lint(retort *r, const retort_lint_options *o, retort_lint_result **ou
 	if (!o)
 		o = &defaults;
 	rt_err_clear(&r->err);
-	int rc = rt_project_url(r);
+	int rc = rt_check_version(&r->err, o->version, RETORT_LINT_OPTIONS_VERSION,
+				  "retort_lint_options");
+	if (!rc)
+		rc = rt_project_url(r);
 	if (!rc)
 		rc = rt_project_graph(r);
 	if (rc)

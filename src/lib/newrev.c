@@ -422,7 +422,10 @@ int retort_revision(retort *r, const retort_revision_options *o, char **path_out
 	if (path_out)
 		*path_out = NULL;
 	rt_err_clear(&r->err);
-	int rc = rt_project_graph(r);
+	int rc = rt_check_version(&r->err, o->version, RETORT_REVISION_OPTIONS_VERSION,
+				  "retort_revision_options");
+	if (!rc)
+		rc = rt_project_graph(r);
 	if (rc)
 		return rc;
 	newrev n = { 0 };

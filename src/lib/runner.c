@@ -35,11 +35,15 @@ static int run_init(run *u, retort *r, const retort_run_options *o, const char *
 	u->purge = u->o->purge != 0;
 	u->t0 = rt_now();
 	r->writing = true;
+	r->interrupted = 0; /* a retort_interrupt() meant for an earlier call */
 	rt_buf_init(&u->table);
 	rt_buf_init(&u->logtable);
 	rt_buf_init(&u->lockkey);
 	rt_err_clear(&r->err);
-	int rc = need_graph ? rt_project_graph(r) : 0;
+	int rc = rt_check_version(&r->err, u->o->version, RETORT_RUN_OPTIONS_VERSION,
+				  "retort_run_options");
+	if (!rc && need_graph)
+		rc = rt_project_graph(r);
 	if (!rc)
 		rc = rt_project_url(r);
 	if (rc)
@@ -596,6 +600,28 @@ fail:
 static int run_step_sql(run *u, const rt_plan *p, size_t i, bool own_txn, bool *moved);
 
 /*
+ * The run's progress callback (which may cancel), and retort_interrupt():
+ * stop before step i starts, or (ran) before its commit, which rolls it
+ * back; the steps before it stay.
+ */
+static int cancelled(run *u, const rt_step *s, size_t i, size_t total, bool ran)
+{
+	retort *r = u->r;
+	if (u->o->progress && !u->offline) {
+		const char *rev = s->kind == RT_STEP_STAMP ? s->to_desc : r->graph.nodes[s->node].rf->id;
+		retort_progress pr = { i + 1, total, rev, rt_now() - u->t0 };
+		if (u->o->progress(u->o->progress_data, &pr))
+			r->interrupted = 1;
+	}
+	if (!r->interrupted)
+		return 0;
+	return rt_error(&r->err, RETORT_EINTERRUPTED,
+			"interrupted %s step %zu of %zu%s; the %zu step%s before it stay%s applied",
+			ran ? "in" : "before", i + 1, total,
+			ran ? ", which was rolled back" : "", i, i == 1 ? "" : "s", i == 1 ? "s" : "");
+}
+
+/*
  * Run step i of the plan.  own_txn: the step is its own transaction (else
  * the caller holds one around the whole run).  *moved: the version table no
  * longer holds what the plan expects; nothing was done.  A failure names
@@ -628,6 +654,8 @@ static int run_step_sql(run *u, const rt_plan *p, size_t i, bool own_txn, bool *
 	*moved = false;
 
 	step_banner(u, s, i, p->n, false, 0);
+	if ((rc = cancelled(u, s, i, p->n, false)))
+		return rc;
 	if (!u->offline && u->r->dialect->batch_steps) {
 		if ((rc = run_step_batched(u, s, own_txn, moved, t)) || *moved)
 			return rc;
@@ -655,6 +683,8 @@ static int run_step_sql(run *u, const rt_plan *p, size_t i, bool own_txn, bool *
 		goto fail;
 	}
 	if (!outside && (rc = exec_section(u, s, sec)))
+		goto fail;
+	if ((rc = cancelled(u, s, i, p->n, true)))
 		goto fail;
 	long ms = (long)((rt_now() - t) * 1000 + 0.5);
 	if ((rc = write_ops(u, s, ms)))

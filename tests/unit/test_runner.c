@@ -439,6 +439,83 @@ static void test_runner__unknown_row_is_refused_until_stamp_purge(void **state)
 	project_free(&p);
 }
 
+/* Cancel at the second call for step 2: after its SQL ran, before its commit. */
+static int cancel_in_step_two(void *data, const retort_progress *pr)
+{
+	int *calls = data;
+	return pr->step == 2 && ++*calls == 2;
+}
+
+static void test_runner__progress_callback_cancels_and_rolls_the_step_back(void **state)
+{
+	project p;
+	project_init(&p, NULL);
+	three_revs(&p);
+	project_open(&p);
+	int calls = 0;
+	retort_run_options o = RETORT_RUN_OPTIONS_INIT;
+	o.progress = cancel_in_step_two;
+	o.progress_data = &calls;
+	assert_int_equal(retort_upgrade(p.r, "head", &o), RETORT_EINTERRUPTED);
+	assert_non_null(strstr(retort_errmsg(p.r), "interrupted in step 2 of 3, which was rolled back; "
+						  "the 1 step before it stays applied"));
+	assert_string_equal(db_rows(&p, "SELECT version_num FROM alembic_version"), "aaaa0001;");
+	assert_true(table_exists(&p, "t1"));
+	assert_false(table_exists(&p, "t2"));
+	/* the next call is not interrupted by this one's cancel */
+	EXPECT_OK(retort_upgrade(p.r, "head", NULL));
+	assert_string_equal(db_rows(&p, "SELECT version_num FROM alembic_version"), "cccc0003;");
+	project_free(&p);
+}
+
+static void test_runner__options_of_another_version_are_refused(void **state)
+{
+	project p;
+	project_init(&p, NULL);
+	three_revs(&p);
+	retort_options oo = RETORT_OPTIONS_INIT;
+	oo.config = p.ini.ptr;
+	oo.version = 99;
+	retort *r = NULL;
+	assert_int_equal(retort_open(&r, &oo), RETORT_EUSAGE);
+	assert_non_null(strstr(retort_errmsg(r), "retort_options.version is 99"));
+	retort_free(r);
+	project_open(&p);
+	retort_run_options o = RETORT_RUN_OPTIONS_INIT;
+	o.version = 0;
+	assert_int_equal(retort_upgrade(p.r, "head", &o), RETORT_EUSAGE);
+	assert_non_null(strstr(retort_errmsg(p.r), "retort_run_options.version is 0"));
+	assert_false(table_exists(&p, "t1"));
+	retort_lint_options lo = RETORT_LINT_OPTIONS_INIT;
+	retort_lint_result *l = NULL;
+	lo.version = 2;
+	assert_int_equal(retort_lint(p.r, &lo, &l), RETORT_EUSAGE);
+	retort_revision_options ro = RETORT_REVISION_OPTIONS_INIT;
+	ro.version = 7;
+	assert_int_equal(retort_revision(p.r, &ro, NULL), RETORT_EUSAGE);
+	project_free(&p);
+}
+
+static void test_runner__every_call_clears_the_last_error(void **state)
+{
+	project p;
+	project_init(&p, NULL);
+	three_revs(&p);
+	project_open(&p);
+	const retort_rev **revs = NULL;
+	size_t n;
+	assert_int_equal(retort_resolve(p.r, "nosuch", &revs, &n), RETORT_ENOTFOUND);
+	assert_string_not_equal(retort_errmsg(p.r), "");
+	EXPECT_OK(retort_heads(p.r, 0, &revs, &n));
+	assert_string_equal(retort_errmsg(p.r), "");
+	retort_revs_free(revs);
+	assert_int_equal(retort_resolve(p.r, "nosuch", &revs, &n), RETORT_ENOTFOUND);
+	EXPECT_OK(retort_revisions(p.r, &revs, &n));
+	assert_string_equal(retort_errmsg(p.r), "");
+	retort_revs_free(revs);
+	project_free(&p);
+}
+
 static void test_runner__stamp_moves_the_row(void **state)
 {
 	project p;
@@ -747,6 +824,9 @@ int main(void)
 		cmocka_unit_test(test_runner__offline_upgrade_is_alembics_layout),
 		cmocka_unit_test(test_runner__offline_downgrade_requires_a_range),
 		cmocka_unit_test(test_runner__online_range_is_refused),
+		cmocka_unit_test(test_runner__progress_callback_cancels_and_rolls_the_step_back),
+		cmocka_unit_test(test_runner__options_of_another_version_are_refused),
+		cmocka_unit_test(test_runner__every_call_clears_the_last_error),
 		cmocka_unit_test(test_runner__xarg_bare_key_is_empty),
 		cmocka_unit_test(test_runner__missing_version_location_names_it),
 		cmocka_unit_test(test_runner__postgresql_offline_needs_no_server),

@@ -272,8 +272,11 @@ static int select_revisions(retort *r, const retort_lint_options *o, uint8_t *in
 	return rc;
 }
 
-/* Lint the revisions marked in `in`; the graph rules too when graph. */
-static int lint_marked(retort *r, const uint8_t *in, bool graph, retort_lint_result **out)
+/*
+ * Lint the revisions marked in `in`: both sections, and the graph rules,
+ * when whole; else only the upgrade sections (what an upgrade runs).
+ */
+static int lint_marked(retort *r, const uint8_t *in, bool whole, retort_lint_result **out)
 {
 	const rt_graph *g = &r->graph;
 	lint_result *res = rt_xcalloc(1, sizeof(*res));
@@ -281,7 +284,7 @@ static int lint_marked(retort *r, const uint8_t *in, bool graph, retort_lint_res
 	c->r = r;
 	bool pg = !strcmp(r->dialect->name, "postgresql");
 	int rc = 0;
-	if (graph)
+	if (whole)
 		graph_rules(c, in);
 	for (uint32_t k = 0; !rc && k < g->n; k++) {
 		uint32_t i = g->order[k];
@@ -305,7 +308,7 @@ static int lint_marked(retort *r, const uint8_t *in, bool graph, retort_lint_res
 			{ rf, rf->upgrade.sql, rf->upgrade.transactional, true, &created[0] },
 			{ rf, rf->downgrade.sql, rf->downgrade.transactional, false, &created[1] },
 		};
-		for (int s = 0; !rc && s < 2; s++)
+		for (int s = 0; !rc && s < (whole ? 2 : 1); s++)
 			rc = pg ? rt_lint_postgres(c, &secs[s]) : rt_lint_sqlite(c, &secs[s]);
 		if (rc) {
 			char msg[sizeof(r->err.msg)];

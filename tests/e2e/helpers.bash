@@ -460,15 +460,18 @@ expect_no_match() {
 }
 
 # without_note TEXT: TEXT without the note naming the database that every
-# connecting command prints first ("retort: database URL (from WHERE)").
+# connecting command prints first ("retort: database URL (from WHERE)"), and
+# without the lint findings `upgrade` prints of what it runs ("retort:
+# warning: lint: ...", lint.bats tests them).
 without_note() {
-	printf '%s\n' "$1" | grep -Ev '^retort: database .* \(from [^)]*\)$' || true
+	printf '%s\n' "$1" | grep -Ev '^retort: (database .* \(from [^)]*\)|warning: lint: .*)$' || true
 }
 
 # Every command that connects first prints a note naming its database
-# ("retort: database URL (from WHERE)", holes.bats tests it).  Tests about
-# anything else see $output and $stderr without it: `run` is bats' own,
-# followed by taking that line out.  KEEP_NOTE=1 keeps it.
+# ("retort: database URL (from WHERE)", holes.bats tests it), and upgrade
+# the lint findings of what it runs.  Tests about anything else see $output
+# and $stderr without them: `run` is bats' own, followed by taking those
+# lines out.  KEEP_NOTE=1 keeps them.
 eval "bats_own_$(declare -f run)"
 run() {
 	local rc=0

@@ -96,7 +96,7 @@ for f in json.load(sys.stdin)["findings"]:
 	is_sqlite || timeout="SET lock_timeout = 1000; "
 	mkrev a00000000002 a00000000001 "drop" "${timeout}DROP TABLE x;" "CREATE TABLE x (id integer);"
 	retort -q upgrade a00000000001
-	run --separate-stderr retort upgrade head
+	KEEP_NOTE=1 run --separate-stderr retort upgrade head
 	expect_status 0
 	expect_match "$stderr" "warning: lint: .*a00000000002_drop\.sql:[0-9]+: warning \[drop-table\] dropping table 'x'"
 	# the revision that made x is not linted again, and its own DROP in the downgrade is no finding
@@ -110,7 +110,7 @@ for f in json.load(sys.stdin)["findings"]:
 	expect_match "$stderr" "1 lint error in what upgrade would run"
 	expect_eq "$(dbsum)" "$BEFORE"
 	set_key lint_on_upgrade off
-	run --separate-stderr retort upgrade head
+	KEEP_NOTE=1 run --separate-stderr retort upgrade head
 	expect_status 0
 	expect_no_match "$stderr" "lint"
 }

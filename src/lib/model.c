@@ -53,6 +53,12 @@ static bool is_command(const char *model)
 	return !strncmp(model, "exec:", 5) || !strncmp(model, "sqlalchemy:", 11);
 }
 
+bool rt_model_exists(const retort *r)
+{
+	const char *model = r->cfg.model ? r->cfg.model : "schema.sql";
+	return is_command(model) || rt_isfile(model) || rt_isdir(model);
+}
+
 static int model_files(retort *r, rt_strvec *paths)
 {
 	const char *model = r->cfg.model ? r->cfg.model : "schema.sql";

@@ -22,6 +22,8 @@
  * both sides are brought to the same form while the model is loaded.
  */
 int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db);
+/* Whether the configuration names a model that is there (a file, folder or command). */
+bool rt_model_exists(const retort *r);
 
 /*
  * A scratch database (model.c says where): the connection it is reached

@@ -429,6 +429,26 @@ int retort_verify(retort *r)
 		before = now;
 		now = tmp;
 	}
+	/* the history must end where the team says it should: the model */
+	bool model = !rc && rt_model_exists(r);
+	if (model) {
+		rt_schema made, want;
+		rt_renames renames;
+		memset(&made, 0, sizeof(made));
+		rc = rt_replay_inspect(r, p.sc.conn, &made);
+		if (!rc && !(rc = rt_model_load(r, &want, &renames, &made))) {
+			rt_replay_filter(r, &want);
+			rt_buf_clear(&why);
+			if (rt_replay_differences(r, &made, &want, 6, &why)) {
+				nfailed++;
+				rt_log(r, RETORT_LOG_ERROR, "the history's last schema is not the model's "
+				       "(from the history's to the model's: %s)", why.ptr);
+			}
+			rt_schema_free(&want);
+			rt_renames_free(&renames);
+		}
+		rt_schema_free(&made);
+	}
 	rc = replay_close(&p, rc);
 	rt_strvec_free(&before);
 	rt_strvec_free(&after);
@@ -440,8 +460,9 @@ int retort_verify(retort *r)
 		return rt_error(&r->err, RETORT_EDIFF, "%zu problem%s in %zu revisions (listed "
 				"above)", nfailed, nfailed == 1 ? "" : "s", nchecked);
 	rt_log(r, RETORT_LOG_INFO, "%zu revision%s verified on a scratch %s database: each "
-	       "downgrade undoes its upgrade, and upgrading again gives the same schema",
-	       nchecked, nchecked == 1 ? "" : "s", r->dialect->name);
+	       "downgrade undoes its upgrade, and upgrading again gives the same schema%s",
+	       nchecked, nchecked == 1 ? "" : "s", r->dialect->name,
+	       model ? "; the last one is the model's" : "");
 	return 0;
 }
 

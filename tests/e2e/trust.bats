@@ -207,3 +207,15 @@ setup() {
 	expect_eq "$(ls migrations/versions | wc -l)" 6
 	expect_eq "$(dbsum)" "$BEFORE"
 }
+
+@test "verify: with a model, the history must end at the model" {
+	mkrev a00000000001 "" "t" "CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(20));" "DROP TABLE t;"
+	printf 'CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(20));\n' >schema.sql
+	run --separate-stderr retort verify
+	expect_status 0
+	expect_match "$stderr" "1 revision verified .*; the last one is the model's$"
+	printf 'CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(20), email VARCHAR(50));\n' >schema.sql
+	run --separate-stderr retort verify
+	expect_status 1
+	expect_match "$stderr" "the history's last schema is not the model's \(from the history's to the model's: add column 't\.email'"
+}

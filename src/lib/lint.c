@@ -163,12 +163,7 @@ int rt_lint_split(rt_lint_ctx *c, const char *sql, int (*fn)(void *, size_t, siz
 	int rc = rt_db_split(c->r, sql, fn, data, &e);
 	if (rc && !e.message[0])
 		return rc; /* the callback stopped */
-	return rc ? rt_error(&c->r->err, RETORT_EPARSE, "%s", e.message) : 0;
-}
-
-void rt_lint_forget_error(rt_lint_ctx *c)
-{
-	rt_err_clear(&c->r->err);
+	return rc ? rt_error(&c->r->err, rc, "%s", e.message) : 0;
 }
 
 /* --- Rules on the graph and the sections' shape ------------------------------------ */
@@ -298,12 +293,9 @@ static int lint_marked(retort *r, const uint8_t *in, bool whole, retort_lint_res
 		 */
 		rt_strvec created[2] = { RT_STRVEC_INIT, RT_STRVEC_INIT };
 		const char *sql[3] = { rf->upgrade.sql, rf->upgrade.sql, rf->downgrade.sql };
-		for (int s = 0; s < 3; s++) {
-			if (pg)
-				rt_lint_postgres_created(c, sql[s], &created[s ? 1 : 0]);
-			else
-				rt_lint_sqlite_created(c, sql[s], &created[s ? 1 : 0]);
-		}
+		for (int s = 0; !rc && s < 3; s++)
+			rc = pg ? rt_lint_postgres_created(c, sql[s], &created[s ? 1 : 0])
+				: rt_lint_sqlite_created(c, sql[s], &created[s ? 1 : 0]);
 		rt_lint_section secs[2] = {
 			{ rf, rf->upgrade.sql, rf->upgrade.transactional, true, &created[0] },
 			{ rf, rf->downgrade.sql, rf->downgrade.transactional, false, &created[1] },
@@ -313,7 +305,7 @@ static int lint_marked(retort *r, const uint8_t *in, bool whole, retort_lint_res
 		if (rc) {
 			char msg[sizeof(r->err.msg)];
 			memcpy(msg, r->err.msg, sizeof(msg));
-			rc = rt_error(&r->err, RETORT_EPARSE, "%s: %s", rf->path, msg);
+			rc = rt_error(&r->err, rc, "%s: %s", rf->path, msg);
 		}
 		rt_strvec_free(&created[1]);
 		rt_strvec_free(&created[0]);
@@ -333,8 +325,8 @@ int rt_lint_before_upgrade(retort *r, const uint8_t *in)
 {
 	retort_lint_result *l = NULL;
 	int rc = lint_marked(r, in, false, &l);
-	if (rc) /* a section lint cannot read is refused later, where it runs */
-		return 0;
+	if (rc)
+		return rc;
 	const char *mode = rt_config_get(&r->cfg, "lint_on_upgrade");
 	bool refuse = mode && !strcmp(mode, "error"), quiet = mode && !strcmp(mode, "off");
 	size_t nerr = 0;
@@ -371,8 +363,8 @@ int retort_lint(retort *r, const retort_lint_options *o, retort_lint_result **ou
 		return rc;
 	uint8_t *in = rt_xcalloc(r->graph.n ? r->graph.n : 1, 1);
 	rc = select_revisions(r, o, in);
-	if (!rc)
-		rc = lint_marked(r, in, true, out);
+	if (!rc && (rc = lint_marked(r, in, true, out)) == RETORT_EDB)
+		r->err.code = rc = RETORT_EPARSE; /* SQL the grammar cannot read: bad input */
 	free(in);
 	return rc;
 }

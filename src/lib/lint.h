@@ -47,14 +47,16 @@ int rt_lint_split(rt_lint_ctx *c, const char *sql, int (*fn)(void *, size_t, siz
  */
 int rt_lint_before_upgrade(retort *r, const uint8_t *in);
 
-/* Forget an error a pass that reports nothing left (the rules' pass reports it). */
-void rt_lint_forget_error(rt_lint_ctx *c);
-
 /* The dialects' rules: lint_postgres.c, lint_sqlite.c. */
 int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s);
 int rt_lint_sqlite(rt_lint_ctx *c, const rt_lint_section *s);
-/* The tables a section creates, added to out (for "created in this revision"). */
-void rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out);
-void rt_lint_sqlite_created(rt_lint_ctx *c, const char *sql, rt_strvec *out);
+/*
+ * The tables a section creates, added to out (for "created in this
+ * revision").  A section the split cannot read adds nothing and is no
+ * error here (the rules' pass reports it); a failure of the split itself
+ * (an injected fault) is returned.
+ */
+int rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out);
+int rt_lint_sqlite_created(rt_lint_ctx *c, const char *sql, rt_strvec *out);
 
 #endif

@@ -376,11 +376,10 @@ int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s)
 	return walk(c, s, s->sql, NULL);
 }
 
-void rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out)
+int rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out)
 {
 	rt_lint_section s = { NULL, sql, true, true, out };
-	if (walk(c, &s, sql, out)) /* the rules' pass reports what does not split */
-		rt_lint_forget_error(c);
+	return walk(c, &s, sql, out);
 }
 #else
 int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s)
@@ -390,10 +389,11 @@ int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s)
 	return 0;
 }
 
-void rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out)
+int rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out)
 {
 	(void)c;
 	(void)sql;
 	(void)out;
+	return 0;
 }
 #endif

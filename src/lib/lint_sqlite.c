@@ -122,10 +122,9 @@ int rt_lint_sqlite(rt_lint_ctx *c, const rt_lint_section *s)
 	return rt_lint_split(c, s->sql, each, &q);
 }
 
-void rt_lint_sqlite_created(rt_lint_ctx *c, const char *sql, rt_strvec *out)
+int rt_lint_sqlite_created(rt_lint_ctx *c, const char *sql, rt_strvec *out)
 {
 	rt_lint_section s = { NULL, sql, true, true, NULL };
 	sq q = { c, &s, out };
-	if (rt_lint_split(c, sql, each, &q))
-		rt_lint_forget_error(c);
+	return rt_lint_split(c, sql, each, &q);
 }

@@ -24,6 +24,11 @@ example: build
 check: deps
 	scripts/check
 
+# Every suite at full size: every fault point and kill, all 228 compat graphs.
+.PHONY: check-full
+check-full: deps
+	CHECK_SIZE=full BUILD_DIR=build-full ASAN_DIR=build-asan-full scripts/check
+
 install:
 	RETORT_DEPS=build scripts/install-deps
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_INSTALL_PREFIX=$(PREFIX)

@@ -157,13 +157,31 @@ done:
 	rt_buf_free(&msg);
 }
 
-int rt_lint_split(rt_lint_ctx *c, const char *sql, int (*fn)(void *, size_t, size_t), void *data)
+typedef struct stmt_list {
+	rt_lint_stmt *v;
+	size_t n, cap;
+} stmt_list;
+
+static int add_stmt(void *data, size_t off, size_t len)
 {
+	stmt_list *l = data;
+	RT_ARRAY_GROW(l->v, l->n, l->cap);
+	l->v[l->n++] = (rt_lint_stmt){ off, len };
+	return 0;
+}
+
+int rt_lint_statements(rt_lint_ctx *c, const char *sql, rt_lint_stmt **out, size_t *n)
+{
+	stmt_list l = { NULL, 0, 0 };
 	retort_dberror e;
-	int rc = rt_db_split(c->r, sql, fn, data, &e);
-	if (rc && !e.message[0])
-		return rc; /* the callback stopped */
-	return rc ? rt_error(&c->r->err, rc, "%s", e.message) : 0;
+	int rc = rt_db_split(c->r, sql, add_stmt, &l, &e);
+	if (rc) {
+		free(l.v);
+		return rt_error(&c->r->err, rc, "%s", e.message);
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
 }
 
 /* --- Rules on the graph and the sections' shape ------------------------------------ */
@@ -178,14 +196,6 @@ static bool blank_sql(const char *s)
 		}
 		return !*s;
 	}
-}
-
-static int count_piece(void *data, size_t off, size_t len)
-{
-	(void)off;
-	(void)len;
-	(*(size_t *)data)++;
-	return 0;
 }
 
 static void graph_rules(rt_lint_ctx *c, const uint8_t *in)
@@ -220,10 +230,12 @@ static void graph_rules(rt_lint_ctx *c, const uint8_t *in)
 		const rt_lint_section *secs[2] = { &up, &down };
 		for (int k = 0; k < 2; k++) {
 			size_t n = 0;
-			if (secs[k]->transactional || blank_sql(secs[k]->sql) ||
-			    rt_lint_split(c, secs[k]->sql, count_piece, &n))
+			rt_lint_stmt *st = NULL;
+			if (secs[k]->transactional || blank_sql(secs[k]->sql))
 				continue;
-			rt_err_clear(&c->r->err);
+			if (rt_lint_statements(c, secs[k]->sql, &st, &n))
+				rt_err_clear(&c->r->err); /* the rules' pass reports it */
+			free(st);
 			if (n > 1)
 				rt_lint_report(c, secs[k], 0, "notxn-several-statements", "warning",
 					       NULL, "one statement per transaction:false section: "
@@ -289,16 +301,12 @@ static int lint_marked(retort *r, const uint8_t *in, bool whole, retort_lint_res
 		c->nrevisions++;
 		/*
 		 * New tables: what the upgrade creates, for both sections (the
-		 * downgrade drops them again); what the downgrade creates, for it.
+		 * downgrade drops them again); the rules add each section's own.
 		 */
-		rt_strvec created[2] = { RT_STRVEC_INIT, RT_STRVEC_INIT };
-		const char *sql[3] = { rf->upgrade.sql, rf->upgrade.sql, rf->downgrade.sql };
-		for (int s = 0; !rc && s < 3; s++)
-			rc = pg ? rt_lint_postgres_created(c, sql[s], &created[s ? 1 : 0])
-				: rt_lint_sqlite_created(c, sql[s], &created[s ? 1 : 0]);
+		rt_strvec created = RT_STRVEC_INIT;
 		rt_lint_section secs[2] = {
-			{ rf, rf->upgrade.sql, rf->upgrade.transactional, true, &created[0] },
-			{ rf, rf->downgrade.sql, rf->downgrade.transactional, false, &created[1] },
+			{ rf, rf->upgrade.sql, rf->upgrade.transactional, true, &created },
+			{ rf, rf->downgrade.sql, rf->downgrade.transactional, false, &created },
 		};
 		for (int s = 0; !rc && s < (whole ? 2 : 1); s++)
 			rc = pg ? rt_lint_postgres(c, &secs[s]) : rt_lint_sqlite(c, &secs[s]);
@@ -307,8 +315,7 @@ static int lint_marked(retort *r, const uint8_t *in, bool whole, retort_lint_res
 			memcpy(msg, r->err.msg, sizeof(msg));
 			rc = rt_error(&r->err, rc, "%s: %s", rf->path, msg);
 		}
-		rt_strvec_free(&created[1]);
-		rt_strvec_free(&created[0]);
+		rt_strvec_free(&created);
 	}
 	if (rc) {
 		retort_lint_free(&res->pub);

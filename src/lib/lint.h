@@ -23,7 +23,8 @@ typedef struct rt_lint_section {
 	const char *sql;
 	bool transactional;
 	bool upgrade;
-	const rt_strvec *created;   /* tables this section creates */
+	rt_strvec *created;         /* new tables: the upgrade's (for the downgrade
+	                               too); a dialect's rules add the section's own */
 } rt_lint_section;
 
 /*
@@ -36,9 +37,17 @@ void rt_lint_report(rt_lint_ctx *c, const rt_lint_section *s, long offset, const
 		    const char *severity, const char *lock, const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
-/* Each statement of sql, by the dialect's own split: fn(data, off, len). */
-int rt_lint_split(rt_lint_ctx *c, const char *sql, int (*fn)(void *, size_t, size_t),
-		  void *data);
+/* A statement of a section: its offset and length in the text. */
+typedef struct rt_lint_stmt {
+	size_t off, len;
+} rt_lint_stmt;
+
+/*
+ * The statements of sql, by the dialect's own split (one driver call:
+ * a dialect's rules make their passes over this list).  *out is freed by
+ * the caller.
+ */
+int rt_lint_statements(rt_lint_ctx *c, const char *sql, rt_lint_stmt **out, size_t *n);
 
 /*
  * Before an upgrade (runner.c): the findings of the revisions marked in
@@ -47,16 +56,11 @@ int rt_lint_split(rt_lint_ctx *c, const char *sql, int (*fn)(void *, size_t, siz
  */
 int rt_lint_before_upgrade(retort *r, const uint8_t *in);
 
-/* The dialects' rules: lint_postgres.c, lint_sqlite.c. */
+/*
+ * The dialects' rules (lint_postgres.c, lint_sqlite.c): first the tables
+ * the section creates go into s->created, then the rules run.
+ */
 int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s);
 int rt_lint_sqlite(rt_lint_ctx *c, const rt_lint_section *s);
-/*
- * The tables a section creates, added to out (for "created in this
- * revision").  A section the split cannot read adds nothing and is no
- * error here (the rules' pass reports it); a failure of the split itself
- * (an injected fault) is returned.
- */
-int rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out);
-int rt_lint_sqlite_created(rt_lint_ctx *c, const char *sql, rt_strvec *out);
 
 #endif

@@ -24,8 +24,7 @@ typedef struct pg_stmt {
 	const rt_lint_section *s;
 	bool lock_timeout;      /* a SET lock_timeout came earlier in the section */
 	bool warned_timeout;    /* no-lock-timeout is said once a section */
-	rt_strvec *created;     /* created-tables mode: collect, no rules */
-	int rc;
+	rt_strvec *created;     /* the creates' pass: collect here, no rules */
 } pg_stmt;
 
 static const char *str(json_t *o, const char *key)
@@ -341,59 +340,44 @@ static void statement(pg_stmt *p, long off, json_t *stmt)
 	}
 }
 
-typedef struct piece_ctx {
-	pg_stmt *p;
-	const char *sql;
-} piece_ctx;
-
-static int each_piece(void *data, size_t off, size_t len)
+/* Each statement of the list, parsed, through statement(): the creates, or the rules. */
+static void each_statement(pg_stmt *p, const rt_lint_stmt *st, size_t n)
 {
-	piece_ctx *pc = data;
-	char *text = rt_xstrndup(pc->sql + off, len);
-	PgQueryParseResult res = pg_query_parse(text);
-	if (!res.error) {
-		json_t *tree = json_loads(res.parse_tree, 0, NULL);
-		size_t i;
-		json_t *s;
-		json_array_foreach(json_object_get(tree, "stmts"), i, s)
-			statement(pc->p, (long)off, json_object_get(s, "stmt"));
-		json_decref(tree);
+	for (size_t k = 0; k < n; k++) {
+		char *text = rt_xstrndup(p->s->sql + st[k].off, st[k].len);
+		PgQueryParseResult res = pg_query_parse(text);
+		if (!res.error) {
+			json_t *tree = json_loads(res.parse_tree, 0, NULL);
+			size_t i;
+			json_t *s;
+			json_array_foreach(json_object_get(tree, "stmts"), i, s)
+				statement(p, (long)st[k].off, json_object_get(s, "stmt"));
+			json_decref(tree);
+		}
+		pg_query_free_parse_result(res);
+		free(text);
 	}
-	pg_query_free_parse_result(res);
-	free(text);
-	return 0;
-}
-
-static int walk(rt_lint_ctx *c, const rt_lint_section *s, const char *sql, rt_strvec *created)
-{
-	pg_stmt p = { c, s, false, false, created, 0 };
-	piece_ctx pc = { &p, sql };
-	return rt_lint_split(c, sql, each_piece, &pc);
 }
 
 int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s)
 {
-	return walk(c, s, s->sql, NULL);
-}
-
-int rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out)
-{
-	rt_lint_section s = { NULL, sql, true, true, out };
-	return walk(c, &s, sql, out);
+	rt_lint_stmt *st = NULL;
+	size_t n = 0;
+	int rc = rt_lint_statements(c, s->sql, &st, &n);
+	if (rc)
+		return rc;
+	pg_stmt p = { c, s, false, false, s->created };
+	each_statement(&p, st, n); /* the tables the section creates */
+	p.created = NULL;
+	each_statement(&p, st, n); /* the rules */
+	free(st);
+	return 0;
 }
 #else
 int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s)
 {
 	(void)c;
 	(void)s;
-	return 0;
-}
-
-int rt_lint_postgres_created(rt_lint_ctx *c, const char *sql, rt_strvec *out)
-{
-	(void)c;
-	(void)sql;
-	(void)out;
 	return 0;
 }
 #endif

@@ -67,9 +67,8 @@ static bool is_new(const sq *q, const char *table)
 	return false;
 }
 
-static int each(void *data, size_t off, size_t len)
+static void each(sq *q, size_t off, size_t len)
 {
-	sq *q = data;
 	rt_buf w = RT_BUF_INIT;
 	words(q->s->sql + off, len, &w);
 	const char *s = w.ptr ? w.ptr : "";
@@ -113,18 +112,21 @@ static int each(void *data, size_t off, size_t len)
 		}
 	}
 	rt_buf_free(&w);
-	return 0;
 }
 
 int rt_lint_sqlite(rt_lint_ctx *c, const rt_lint_section *s)
 {
-	sq q = { c, s, NULL };
-	return rt_lint_split(c, s->sql, each, &q);
-}
-
-int rt_lint_sqlite_created(rt_lint_ctx *c, const char *sql, rt_strvec *out)
-{
-	rt_lint_section s = { NULL, sql, true, true, NULL };
-	sq q = { c, &s, out };
-	return rt_lint_split(c, sql, each, &q);
+	rt_lint_stmt *st = NULL;
+	size_t n = 0;
+	int rc = rt_lint_statements(c, s->sql, &st, &n);
+	if (rc)
+		return rc;
+	sq q = { c, s, s->created }; /* the tables the section creates */
+	for (size_t k = 0; k < n; k++)
+		each(&q, st[k].off, st[k].len);
+	q.created = NULL; /* the rules */
+	for (size_t k = 0; k < n; k++)
+		each(&q, st[k].off, st[k].len);
+	free(st);
+	return 0;
 }

@@ -128,7 +128,11 @@ static int check(run *u, items *it)
 		rc = rt_db_query(r, sql.ptr, collect_journal, &j);
 		rt_buf_free(&sql);
 	}
-	if (!rc)
+	/* the rows the caller just read (upgrade), else read now */
+	if (!rc && r->state_ok)
+		for (size_t i = 0; i < r->state.rows.len; i++)
+			rt_strvec_push(&rows, r->state.rows.v[i]);
+	else if (!rc)
 		rc = rt_version_rows(r, &rows);
 	if (rc)
 		goto done;

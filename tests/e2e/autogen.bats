@@ -112,18 +112,20 @@ pair() {
 }
 
 @test "every case in tests/data/autogen round-trips: upgrade to the model, check, downgrade back" {
-	local dir failed=0 n=0
+	local dir failed=0 n=0 k=0
 	for dir in "$CASES"/*/; do
 		dir=${dir%/}
 		if [ -f "$dir/only" ] && ! grep -qx "$RETORT_TEST_DB" "$dir/only"; then
 			continue
 		fi
 		[ -z "${AUTOGEN_ONLY:-}" ] || [[ $(basename "$dir") == $AUTOGEN_ONLY ]] || continue
+		# AUTOGEN_STRIDE=K (make check on PostgreSQL): every K-th case
+		(( k++ % ${AUTOGEN_STRIDE:-1} == 0 )) || continue
 		n=$((n + 1))
 		(pair "$dir") || failed=$((failed + 1))
 	done
 	echo "$n cases on $RETORT_TEST_DB, $failed failed"
-	[ -n "${AUTOGEN_ONLY:-}" ] || [ "$n" -ge 40 ]
+	[ -n "${AUTOGEN_ONLY:-}" ] || [ "$n" -ge $((40 / ${AUTOGEN_STRIDE:-1})) ]
 	[ "$failed" -eq 0 ]
 }
 

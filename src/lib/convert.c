@@ -70,7 +70,7 @@ static const char *read_section(const char *p, const char *end, const char *tag,
 		return NULL;
 	char *e;
 	unsigned long long n = strtoull(p + tl, &e, 10);
-	const char *nl = memchr(e, '\n', (size_t)(end - e));
+	const char *nl = e < end ? memchr(e, '\n', (size_t)(end - e)) : NULL;
 	if (!nl || n > (unsigned long long)(end - nl - 1))
 		return NULL;
 	c->notxn[which] = !strncmp(e, " notxn", 6);
@@ -86,7 +86,7 @@ static int parse_render(job *j, const rt_buf *out)
 	while (p < end && k < j->n) {
 		conv *c = &j->c[k];
 		const char *path = j->r->graph.nodes[c->node].rf->path;
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
 		size_t pl = strlen(path);
 		if (!nl || strncmp(p, "@@rev ", 6) || (size_t)(nl - p) < 6 + pl ||
 		    memcmp(p + 6, path, pl))

@@ -25,6 +25,19 @@ typedef struct toml {
 	rt_err *err;
 } toml;
 
+/* What is left of the text (never negative, for the compiler's sake too). */
+static size_t left(const toml *t)
+{
+	return t->p < t->end ? (size_t)(t->end - t->p) : 0;
+}
+
+/* The next newline from the cursor, or NULL. */
+static const char *next_newline(const toml *t)
+{
+	size_t n = left(t);
+	return n ? memchr(t->p, '\n', n) : NULL;
+}
+
 static void skip_blanks(toml *t, bool newlines)
 {
 	while (t->p < t->end) {
@@ -119,7 +132,7 @@ int rt_pyproject_read(const char *path, const char *text, size_t len, rt_strvec 
 	*found = false;
 	while (t.p < t.end) {
 		skip_blanks(&t, false);
-		const char *nl = memchr(t.p, '\n', (size_t)(t.end - t.p));
+		const char *nl = next_newline(&t);
 		const char *eol = nl ? nl : t.end;
 		if (t.p < t.end && *t.p == '[') {
 			const char *e = eol;
@@ -153,7 +166,7 @@ int rt_pyproject_read(const char *path, const char *text, size_t len, rt_strvec 
 			}
 			rt_strvec_push_owned(keys, key);
 			rt_strvec_push_owned(vals, v.ptr ? rt_buf_detach(&v) : rt_xstrdup(""));
-			nl = memchr(t.p, '\n', (size_t)(t.end - t.p));
+			nl = next_newline(&t);
 			eol = nl ? nl : t.end;
 		}
 		t.p = nl ? nl + 1 : t.end;

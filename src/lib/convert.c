@@ -153,10 +153,22 @@ typedef struct side {
 /* The two schemas must be equal; else an error naming the step. */
 static int compare(job *j, side *a, side *b, const rt_revfile *rf, const char *dir)
 {
+	/* one query a side; the inspectors only where the fingerprints differ */
+	rt_strvec fa = RT_STRVEC_INIT, fb = RT_STRVEC_INIT;
+	int rc = rt_replay_fingerprint(j->r, a->sc.conn, &fa);
+	if (!rc)
+		rc = rt_replay_fingerprint(j->r, b->sc.conn, &fb);
+	bool same = !rc && fa.len == fb.len;
+	for (size_t i = 0; same && i < fa.len; i++)
+		same = !strcmp(fa.v[i], fb.v[i]);
+	rt_strvec_free(&fa);
+	rt_strvec_free(&fb);
+	if (rc || same)
+		return rc;
 	rt_schema sa, sb;
 	memset(&sa, 0, sizeof(sa));
 	memset(&sb, 0, sizeof(sb));
-	int rc = rt_replay_inspect(j->r, a->sc.conn, &sa);
+	rc = rt_replay_inspect(j->r, a->sc.conn, &sa);
 	if (!rc)
 		rc = rt_replay_inspect(j->r, b->sc.conn, &sb);
 	rt_buf what = RT_BUF_INIT;

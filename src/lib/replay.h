@@ -27,4 +27,14 @@ void rt_replay_filter(retort *r, rt_schema *s);
 size_t rt_replay_differences(retort *r, const rt_schema *a, const rt_schema *b, size_t max,
 			     rt_buf *text);
 
+/*
+ * A fingerprint of conn's catalog, in one query, its rows sorted: equal
+ * fingerprints are equal schemas (blanks inside SQL text do not count);
+ * different ones may still be (the inspector judges).  Rows are the
+ * fields joined by \x1f: SQLite's type, name, table, SQL; PostgreSQL's
+ * kind (r i v m S: relations, c: a column, k: a constraint, T: an enum
+ * type), name, sub-name, definition.
+ */
+int rt_replay_fingerprint(retort *r, retort_conn *conn, rt_strvec *out);
+
 #endif

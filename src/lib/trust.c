@@ -214,55 +214,9 @@ static int run_section(replay *p, const rt_revfile *rf, bool up)
 
 /* --- verify ------------------------------------------------------------------------ */
 
-/*
- * A fingerprint of the catalog, one query: equal fingerprints are equal
- * schemas; different ones are compared with the inspector.
- */
-static const char *const fingerprint_sql[2] = {
-	/* SQLite */
-	"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
-	/* PostgreSQL, the current schema: relations, columns, constraints, enum types */
-	"WITH ns AS (SELECT pg_catalog.to_regnamespace(pg_catalog.current_schema()) AS oid) "
-	"SELECT c.relkind::text, c.relname::text, '', CASE WHEN c.relkind = 'i' THEN "
-	"pg_catalog.pg_get_indexdef(c.oid) WHEN c.relkind IN ('v', 'm') THEN "
-	"pg_catalog.pg_get_viewdef(c.oid) END FROM pg_catalog.pg_class c, ns "
-	"WHERE c.relnamespace = ns.oid "
-	"UNION ALL SELECT 'c', c.relname::text, a.attname::text, "
-	"pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text || ' ' || "
-	"coalesce(pg_catalog.pg_get_expr(d.adbin, d.adrelid), '') FROM pg_catalog.pg_class c "
-	"JOIN ns ON c.relnamespace = ns.oid JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
-	"AND a.attnum > 0 AND NOT a.attisdropped LEFT JOIN pg_catalog.pg_attrdef d ON "
-	"d.adrelid = c.oid AND d.adnum = a.attnum WHERE c.relkind IN ('r', 'p', 'v', 'm') "
-	"UNION ALL SELECT 'k', c.relname::text, k.conname::text, "
-	"pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k "
-	"JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN ns ON c.relnamespace = ns.oid "
-	"UNION ALL SELECT 'T', t.typname::text, '', (SELECT string_agg(enumlabel::text, ',' "
-	"ORDER BY enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) "
-	"FROM pg_catalog.pg_type t JOIN ns ON t.typnamespace = ns.oid WHERE t.typtype = 'e'"
-};
-
-static int add_row(void *data, int ncols, const char *const *values)
-{
-	rt_strvec *rows = data;
-	rt_buf b = RT_BUF_INIT;
-	for (int i = 0; i < ncols; i++) {
-		rt_buf_puts(&b, values[i] ? values[i] : "\\N");
-		rt_buf_putc(&b, '\x1f');
-	}
-	rt_strvec_push_owned(rows, rt_buf_detach(&b));
-	return 0;
-}
-
 static int fingerprint(replay *p, rt_strvec *out)
 {
-	rt_strvec_clear(out);
-	retort_conn *own = p->r->conn;
-	p->r->conn = p->sc.conn;
-	bool pg = !strcmp(p->r->dialect->name, "postgresql");
-	int rc = rt_db_query(p->r, fingerprint_sql[pg], add_row, out);
-	p->r->conn = own;
-	rt_strvec_sort(out); /* byte order, whatever the database's collation */
-	return rc;
+	return rt_replay_fingerprint(p->r, p->sc.conn, out);
 }
 
 /* A row's key (the first fields: kind, name, column) and its words for a person. */

@@ -118,14 +118,15 @@ static int add_row(void *data, int ncols, const char *const *values)
 	rt_strvec *rows = data;
 	rt_buf b = RT_BUF_INIT;
 	for (int i = 0; i < ncols; i++) {
-		bool blank = false;
-		for (const char *c = values[i] ? values[i] : "\\N"; *c; c++) {
-			bool sp = *c == ' ' || *c == '\t' || *c == '\n' || *c == '\r';
-			if (!sp)
-				rt_buf_putc(&b, *c);
-			else if (!blank)
+		const char *c = values[i] ? values[i] : "\\N";
+		while (*c) {
+			size_t n = strcspn(c, " \t\n\r");
+			rt_buf_put(&b, c, n);
+			c += n;
+			if (*c) {
 				rt_buf_putc(&b, ' ');
-			blank = sp;
+				c += strspn(c, " \t\n\r");
+			}
 		}
 		rt_buf_putc(&b, '\x1f');
 	}

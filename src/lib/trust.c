@@ -171,8 +171,10 @@ static int replay_open(retort *r, replay *p)
 	p->r = r;
 	int rc = rt_scratch_own_database(r, &p->sc, &p->url);
 	/* nothing on a scratch database needs to survive a crash */
-	if (!rc && !strcmp(r->dialect->name, "postgresql"))
-		rc = rt_replay_exec(r, p->sc.conn, "SET synchronous_commit = off");
+	if (!rc)
+		rc = rt_replay_exec(r, p->sc.conn, !strcmp(r->dialect->name, "postgresql")
+					   ? "SET synchronous_commit = off"
+					   : "PRAGMA synchronous = OFF");
 	return rc;
 }
 

@@ -138,9 +138,7 @@ static int render(job *j)
 /* r->err's message prefixed with the file (and what failed). */
 static int in_file(retort *r, int rc, const char *path, const char *what)
 {
-	char msg[sizeof(r->err.msg)];
-	memcpy(msg, r->err.msg, sizeof(msg));
-	return rt_error(&r->err, rc, "%s: %s%s", path, what, msg);
+	return rt_error_wrap(&r->err, rc, "%s: %s", path, what);
 }
 
 /* --- Verifying --------------------------------------------------------------------- */

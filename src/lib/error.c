@@ -84,3 +84,14 @@ int rt_check_version(rt_err *err, unsigned have, unsigned want, const char *name
 	return rt_error(err, RETORT_EUSAGE, "%s.version is %u; this library (retort %s) takes %u: "
 			"initialise it with its _INIT macro", name, have, RETORT_VERSION, want);
 }
+
+int rt_error_wrap(rt_err *e, int code, const char *fmt, ...)
+{
+	char old[sizeof(e->msg)], prefix[sizeof(e->msg)];
+	memcpy(old, e->msg, sizeof(old));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	return rt_error(e, code, "%s%s", prefix, old);
+}

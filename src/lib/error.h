@@ -29,4 +29,11 @@ void rt_err_clear(rt_err *e);
  */
 int rt_check_version(rt_err *err, unsigned have, unsigned want, const char *name);
 
+/*
+ * Put fmt's text before the message e holds ("<prefix><old message>"),
+ * with a new code: how a caller names the file or step a failure was in.
+ */
+int rt_error_wrap(rt_err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

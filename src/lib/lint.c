@@ -310,11 +310,8 @@ static int lint_marked(retort *r, const uint8_t *in, bool whole, retort_lint_res
 		};
 		for (int s = 0; !rc && s < (whole ? 2 : 1); s++)
 			rc = pg ? rt_lint_postgres(c, &secs[s]) : rt_lint_sqlite(c, &secs[s]);
-		if (rc) {
-			char msg[sizeof(r->err.msg)];
-			memcpy(msg, r->err.msg, sizeof(msg));
-			rc = rt_error(&r->err, rc, "%s: %s", rf->path, msg);
-		}
+		if (rc)
+			rc = rt_error_wrap(&r->err, rc, "%s: ", rf->path);
 		rt_strvec_free(&created);
 	}
 	if (rc) {

@@ -254,9 +254,7 @@ static int collect_first(void *data, int ncols, const char *const *values)
 /* A failure of the scratch database, its message prefixed with what was done. */
 static int scratch_fail(retort *r, int rc, const char *what)
 {
-	char msg[sizeof(r->err.msg)];
-	memcpy(msg, r->err.msg, sizeof(msg));
-	return rt_error(&r->err, rc, "%s: %s", what, msg);
+	return rt_error_wrap(&r->err, rc, "%s: ", what);
 }
 
 /* Run sql on conn (the wrappers work on r->conn). */

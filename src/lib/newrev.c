@@ -363,9 +363,7 @@ static int config_error(retort *r, int rc, unsigned line)
 {
 	if (!line || !r->cfg.path)
 		return rc;
-	char msg[sizeof(r->err.msg)];
-	memcpy(msg, r->err.msg, sizeof(msg));
-	return rt_error(&r->err, rc, "%s:%u: %s", r->cfg.path, line, msg);
+	return rt_error_wrap(&r->err, rc, "%s:%u: ", r->cfg.path, line);
 }
 
 static int write_revision(retort *r, newrev *n, const retort_revision_options *o,

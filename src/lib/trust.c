@@ -205,12 +205,9 @@ static int run_section(replay *p, const rt_revfile *rf, bool up)
 {
 	const char *sql = NULL;
 	int rc = section_of(p->r, rf, up, &sql);
-	if (!rc && (rc = rt_replay_exec(p->r, p->sc.conn, sql))) {
-		char msg[sizeof(p->r->err.msg)];
-		memcpy(msg, p->r->err.msg, sizeof(msg));
-		rc = rt_error(&p->r->err, rc, "%s: its %s failed: %s", rf->path,
-			      up ? "upgrade" : "downgrade", msg);
-	}
+	if (!rc && (rc = rt_replay_exec(p->r, p->sc.conn, sql)))
+		rc = rt_error_wrap(&p->r->err, rc, "%s: its %s failed: ", rf->path,
+				   up ? "upgrade" : "downgrade");
 	return rc;
 }
 

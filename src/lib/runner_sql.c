@@ -294,12 +294,15 @@ static int ensure_once(run *u, bool with_log);
 /*
  * Two first runs that do not share a run lock (different version tables)
  * may race to create retort_log: even with IF NOT EXISTS, PostgreSQL's
- * loser fails on a unique index of its catalog although the table is there
- * a moment later.  On that error only, try again (then it exists).
+ * loser fails on a unique index of its catalog (23505), or finds the row
+ * type or the relation made a moment before its own check saw them (42710,
+ * 42P07), although the table is there a moment later.  On those errors
+ * only, try again (then it exists).
  */
 static bool lost_create_race(const retort *r)
 {
-	return strstr(r->err.msg, "(SQLSTATE 23505)") || strstr(r->err.msg, "(SQLSTATE 42P07)");
+	return strstr(r->err.msg, "(SQLSTATE 23505)") || strstr(r->err.msg, "(SQLSTATE 42P07)") ||
+	       strstr(r->err.msg, "(SQLSTATE 42710)");
 }
 
 int rt_run_ensure_tables(run *u, bool with_log)

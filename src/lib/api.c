@@ -78,6 +78,21 @@ void rt_project_forget_graph(retort *r)
 	free_files(r);
 }
 
+int rt_project_add_revisions(retort *r, rt_revfile *more, uint32_t n)
+{
+	if (r->state_ok)
+		rt_state_free(&r->state);
+	r->state_ok = false;
+	if (r->graph_ok)
+		rt_graph_free(&r->graph);
+	r->files = rt_xreallocarray(r->files, r->nfiles + n, sizeof(*r->files));
+	memcpy(r->files + r->nfiles, more, n * sizeof(*more));
+	r->nfiles += n;
+	int rc = rt_graph_build(&r->graph, r->files, r->nfiles, &r->err);
+	r->graph_ok = rc == 0;
+	return rc;
+}
+
 void retort_interrupt(retort *r)
 {
 	if (r)

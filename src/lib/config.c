@@ -582,6 +582,32 @@ static void set_paths(rt_config *cfg)
 				     norm_path(cfg->script_location, "versions"));
 }
 
+/* lint_server_version: "11", "11.4", "9.6" or "110004", as PostgreSQL numbers them. */
+static int parse_server_version(loader *ld)
+{
+	const char *v = value_of(ld->cfg, "lint_server_version");
+	ld->cfg->lint_server_version = 0;
+	if (!v)
+		return 0;
+	char *end;
+	long major = strtol(v, &end, 10), minor = 0;
+	bool ok = end != v && major > 0 && isdigit((unsigned char)*v);
+	if (ok && *end == '.') {
+		const char *m = end + 1;
+		minor = strtol(m, &end, 10);
+		ok = isdigit((unsigned char)*m) && minor >= 0 && minor < 100;
+	}
+	if (!ok || *end)
+		return rt_error(ld->err, RETORT_ECONFIG,
+				"%s:%u: bad value '%s' for lint_server_version (expected e.g. 11, "
+				"11.4 or 9.6)", ld->name, line_of(ld, "lint_server_version"), v);
+	/* before 10 the second part is the major's: 9.6 is 90600 */
+	ld->cfg->lint_server_version = major >= 10000 ? major
+				       : major < 10 ? major * 10000 + minor * 100
+						    : major * 10000 + minor;
+	return 0;
+}
+
 static int set_keys(loader *ld)
 {
 	rt_config *cfg = ld->cfg;
@@ -601,7 +627,8 @@ static int set_keys(loader *ld)
 	    (rc = parse_bool(ld, "transaction_per_migration", true,
 			     &cfg->transaction_per_migration)) < 0 ||
 	    (rc = parse_duration(ld, "lock_timeout", &cfg->lock_timeout)) < 0 ||
-	    (rc = parse_duration(ld, "wait_timeout", &cfg->wait_timeout)) < 0)
+	    (rc = parse_duration(ld, "wait_timeout", &cfg->wait_timeout)) < 0 ||
+	    (rc = parse_server_version(ld)) < 0)
 		return rc;
 	return 0;
 }

@@ -297,14 +297,6 @@ static const char *base_name(const char *path)
 
 /* --- Writing ----------------------------------------------------------------------- */
 
-static void put_list(rt_buf *b, const char *key, const rt_strvec *v)
-{
-	rt_buf_printf(b, "-- %s: ", key);
-	for (size_t i = 0; i < v->len; i++)
-		rt_buf_printf(b, "%s%s", i ? ", " : "", v->v[i]);
-	rt_buf_putc(b, '\n');
-}
-
 static void put_sql(rt_buf *b, const char *marker, const char *sql, bool notxn)
 {
 	rt_buf_printf(b, "-- migrate:%s%s\n", marker, notxn ? " transaction:false" : "");
@@ -318,19 +310,7 @@ static void put_sql(rt_buf *b, const char *marker, const char *sql, bool notxn)
 /* The .sql twin of a module: its header, then Alembic's SQL. */
 static void twin_text(rt_buf *b, const rt_revfile *rf, const conv *c)
 {
-	const char *m = *rf->message ? rf->message : "(no message)";
-	for (const char *l = m; l;) {
-		const char *nl = strchr(l, '\n');
-		rt_buf_puts(b, "-- ");
-		rt_buf_put(b, l, nl ? (size_t)(nl - l) : strlen(l));
-		rt_buf_putc(b, '\n');
-		l = nl ? nl + 1 : NULL;
-	}
-	rt_buf_printf(b, "--\n-- Revision ID: %s\n", rf->id);
-	put_list(b, "Revises", &rf->revises);
-	rt_buf_printf(b, "-- Create Date: %s\n", rf->create_date);
-	put_list(b, "Branch Labels", &rf->branch_labels);
-	put_list(b, "Depends On", &rf->depends_on);
+	rt_revfile_header(b, rf);
 	rt_buf_printf(b, "-- Converted from %s by retort convert (Alembic's own SQL)\n\n",
 		      base_name(rf->path));
 	put_sql(b, "upgrade", c->sql[0], c->notxn[0]);

@@ -44,6 +44,17 @@ static void mysql_ident(rt_buf *b, const char *s)
 	rt_buf_putc(b, '`');
 }
 
+static void sqlite_column_exists_sql(rt_buf *b, const char *schema, const char *table,
+				     const char *column)
+{
+	rt_buf_puts(b, "SELECT 1 FROM pragma_table_info(");
+	sql_literal(b, table);
+	rt_buf_puts(b, ", ");
+	sql_literal(b, schema ? schema : "main");
+	rt_buf_puts(b, ") WHERE name = ");
+	sql_literal(b, column);
+}
+
 static const rt_dialect sqlite_dialect = {
 	.name = "sqlite",
 	.driver = &rt_sqlite_driver,
@@ -57,6 +68,7 @@ static const rt_dialect sqlite_dialect = {
 	.text_type = "TEXT",
 	.time_type = "VARCHAR(40)",
 	.offline_now_sql = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+	.column_exists_sql = sqlite_column_exists_sql,
 };
 
 /* pg_locks' view of the advisory lock drivers/postgres.c takes for key. */
@@ -68,6 +80,23 @@ static void pg_lock_held_sql(rt_buf *b, const char *key)
 		      " WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()"
 		      " AND granted AND objsubid = 1 AND classid = %u AND objid = %u",
 		      (unsigned)(h >> 32), (unsigned)(h & 0xffffffffu));
+}
+
+static void pg_column_exists_sql(rt_buf *b, const char *schema, const char *table,
+				 const char *column)
+{
+	rt_buf name = RT_BUF_INIT;
+	if (schema) {
+		sql_ident(&name, schema);
+		rt_buf_putc(&name, '.');
+	}
+	sql_ident(&name, table);
+	rt_buf_puts(b, "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+		       "pg_catalog.to_regclass(");
+	sql_literal(b, name.ptr);
+	rt_buf_puts(b, ") AND NOT attisdropped AND attname = ");
+	sql_literal(b, column);
+	rt_buf_free(&name);
 }
 
 /* Without the PostgreSQL driver the dialect still serves offline --sql output. */
@@ -92,6 +121,8 @@ static const rt_dialect postgresql_dialect = {
 			   "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
 	.offline_user_sql = "current_user",
 	.lock_held_sql = pg_lock_held_sql,
+	.column_exists_sql = pg_column_exists_sql,
+	.server_version_sql = "SELECT pg_catalog.current_setting('server_version_num')",
 };
 
 static const rt_dialect mysql_dialect = {

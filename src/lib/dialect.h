@@ -60,6 +60,16 @@ typedef struct rt_dialect {
 	 */
 	const char *offline_now_sql;
 	const char *offline_user_sql;
+	/*
+	 * A query with a row when table (in schema, or found as an unqualified
+	 * name is when schema is NULL) has the column: how retort sees that a
+	 * retort_log an older retort made lacks a column.  NULL where there is
+	 * no driver.
+	 */
+	void (*column_exists_sql)(rt_buf *b, const char *schema, const char *table,
+				  const char *column);
+	/* A query whose first value is the server's version number (lint); NULL: none. */
+	const char *server_version_sql;
 } rt_dialect;
 
 const rt_dialect *rt_dialect_for(rt_scheme scheme);

@@ -28,6 +28,7 @@ struct rt_lint_ctx {
 	size_t n, cap;
 	rt_strvec strings;     /* what the findings point to (never moves) */
 	size_t nrevisions;
+	long server_version;   /* rt_lint_server_version; -1: not asked yet */
 };
 
 static const char *keep(rt_lint_ctx *c, const char *s)
@@ -36,6 +37,28 @@ static const char *keep(rt_lint_ctx *c, const char *s)
 		return NULL;
 	rt_strvec_push(&c->strings, s);
 	return c->strings.v[c->strings.len - 1];
+}
+
+static int first_number(void *data, int ncols, const char *const *values)
+{
+	if (ncols > 0 && values[0] && !*(long *)data)
+		*(long *)data = strtol(values[0], NULL, 10);
+	return 0;
+}
+
+long rt_lint_server_version(rt_lint_ctx *c)
+{
+	if (c->server_version >= 0)
+		return c->server_version;
+	retort *r = c->r;
+	long v = 0;
+	if (r->conn && r->dialect->server_version_sql) {
+		rt_err saved = r->err;
+		if (rt_db_query(r, r->dialect->server_version_sql, first_number, &v))
+			v = 0; /* not knowing only costs the rule */
+		r->err = saved;
+	}
+	return c->server_version = v ? v : r->cfg.lint_server_version;
 }
 
 /* The 1-based line of offset in a section's text. */
@@ -289,6 +312,7 @@ static int lint_marked(retort *r, const uint8_t *in, bool whole, retort_lint_res
 	lint_result *res = rt_xcalloc(1, sizeof(*res));
 	rt_lint_ctx *c = &res->ctx;
 	c->r = r;
+	c->server_version = -1;
 	bool pg = !strcmp(r->dialect->name, "postgresql");
 	int rc = 0;
 	if (whole)

@@ -37,6 +37,13 @@ void rt_lint_report(rt_lint_ctx *c, const rt_lint_section *s, long offset, const
 		    const char *severity, const char *lock, const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
+/*
+ * The server's version as PostgreSQL numbers it (110004 for 11.4; 0:
+ * unknown): the connected server's, else lint_server_version from the
+ * config ("11", "11.4", "9.6" or "110004").
+ */
+long rt_lint_server_version(rt_lint_ctx *c);
+
 /* A statement of a section: its offset and length in the text. */
 typedef struct rt_lint_stmt {
 	size_t off, len;

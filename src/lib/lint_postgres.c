@@ -332,6 +332,15 @@ static void statement(pg_stmt *p, long off, json_t *stmt)
 					       "plain VACUUM, or pg_repack outside the migration",
 					       "VACUUM FULL rewrites the table and blocks it until done");
 			}
+		} else if (!strcmp(kind, "AlterEnumStmt")) {
+			long v = rt_lint_server_version(p->c);
+			if (str(st, "newVal") && !str(st, "oldVal") && p->s->transactional && v &&
+			    v < 120000)
+				REPORT(p, off, "enum-add-value-in-transaction", "error", NULL,
+				       "put it alone in a section marked transaction:false",
+				       "ALTER TYPE ... ADD VALUE cannot run inside a transaction before "
+				       "PostgreSQL 12, and this section runs in one (server %ld.%ld)",
+				       v / 10000, v % 10000 / 100 ? v % 10000 / 100 : v % 100);
 		} else if (!strcmp(kind, "ClusterStmt")) {
 			REPORT(p, off, "cluster", "warning", "ACCESS EXCLUSIVE lock; rewrites the table",
 			       "pg_repack outside the migration",

@@ -49,6 +49,12 @@ struct retort {
 
 /* Load the revision files and build the graph, once. */
 int rt_project_graph(retort *r);
+/*
+ * Add n revisions not read from files (retort_log's, for a downgrade) to
+ * the graph, taking them over, and build it again; the existing nodes keep
+ * their indices.  The state is dropped.
+ */
+int rt_project_add_revisions(retort *r, rt_revfile *more, uint32_t n);
 /* Drop the graph and the state read on it: the next use reads the files again. */
 void rt_project_forget_graph(retort *r);
 /* Parse the URL and choose the dialect, once (no connection). */

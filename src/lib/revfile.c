@@ -576,6 +576,31 @@ void rt_revfile_free(rt_revfile *rf)
 	memset(rf, 0, sizeof(*rf));
 }
 
+static void put_header_list(rt_buf *b, const char *key, const rt_strvec *v)
+{
+	rt_buf_printf(b, "-- %s: ", key);
+	for (size_t i = 0; i < v->len; i++)
+		rt_buf_printf(b, "%s%s", i ? ", " : "", v->v[i]);
+	rt_buf_putc(b, '\n');
+}
+
+void rt_revfile_header(rt_buf *b, const rt_revfile *rf)
+{
+	const char *m = *rf->message ? rf->message : "(no message)";
+	for (const char *l = m; l;) {
+		const char *nl = strchr(l, '\n');
+		rt_buf_puts(b, "-- ");
+		rt_buf_put(b, l, nl ? (size_t)(nl - l) : strlen(l));
+		rt_buf_putc(b, '\n');
+		l = nl ? nl + 1 : NULL;
+	}
+	rt_buf_printf(b, "--\n-- Revision ID: %s\n", rf->id);
+	put_header_list(b, "Revises", &rf->revises);
+	rt_buf_printf(b, "-- Create Date: %s\n", rf->create_date);
+	put_header_list(b, "Branch Labels", &rf->branch_labels);
+	put_header_list(b, "Depends On", &rf->depends_on);
+}
+
 /* --- The packed form (the header cache) ------------------------------------ */
 
 /*

@@ -90,6 +90,14 @@ int rt_revpy_parse(rt_revfile *rf, const char *path, const char *text, size_t le
 void rt_revfile_pack(const rt_revfile *rf, rt_buf *out);
 int rt_revfile_unpack(rt_revfile *rf, const char *path, const char *data, size_t len);
 
+/*
+ * A header for rf, as convert writes twins and retort_log keeps a step's
+ * revision: its message as comment lines, then Revision ID, Revises,
+ * Create Date, Branch Labels and Depends On, one "-- Key: value" line each.
+ * rt_revfile_parse reads the same fields back.
+ */
+void rt_revfile_header(rt_buf *b, const rt_revfile *rf);
+
 /* Whether id is a valid revision id (no '@' '-' '+' ':' or blanks, 1..32 chars). */
 bool rt_revid_valid(const char *id, rt_err *err);
 

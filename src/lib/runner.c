@@ -62,6 +62,9 @@ static void run_free(run *u)
 	free(u->applied_by);
 	rt_strvec_free(&u->expect);
 	rt_targets_free(&u->targets);
+	/* revisions taken from retort_log are this run's alone */
+	if (u->journal_revisions)
+		rt_project_forget_graph(u->r);
 	/* the rows moved: the next reading call reads them again */
 	if (u->r->state_ok && !u->offline) {
 		rt_state_free(&u->r->state);
@@ -430,7 +433,7 @@ static int ops_sql(run *u, const rt_step *s, long ms, const char *ms_sql, stmt_f
 	if (s->kind == RT_STEP_STAMP) {
 		for (uint32_t i = 0; i < s->nops && !rc; i++) {
 			const rt_row_op *op = &s->ops[i];
-			log_entry e = { op->to ? op->to : op->from, "stamp", NULL, NULL, ms, ms_sql };
+			log_entry e = { op->to ? op->to : op->from, "stamp", NULL, NULL, ms, ms_sql, NULL };
 			rt_buf_clear(&sql);
 			rt_run_sql_log_insert(u, &sql, &e);
 			rc = out(u, sql.ptr, data);
@@ -440,12 +443,14 @@ static int ops_sql(run *u, const rt_step *s, long ms, const char *ms_sql, stmt_f
 		const rt_section *sec = step_section(u, s);
 		bool up = s->kind == RT_STEP_UPGRADE;
 		char *sum = rt_section_checksum(sec->sql);
+		char *hdr = up && !u->offline ? rt_run_file_header(rf) : NULL;
 		log_entry e = { rf->id, up ? "upgrade" : "downgrade", sum,
-				up ? rf->downgrade.sql : NULL, ms, ms_sql };
+				up ? rf->downgrade.sql : NULL, ms, ms_sql, hdr };
 		rt_buf_clear(&sql);
 		rt_run_sql_log_insert(u, &sql, &e);
 		rc = out(u, sql.ptr, data);
 		free(sum);
+		free(hdr);
 	}
 	rt_buf_free(&sql);
 	return rc;
@@ -860,6 +865,21 @@ static int unlock_run(run *u, int rc)
 	return rc;
 }
 
+/*
+ * Read the rows into r->state.  A downgrade takes a row that no file has
+ * from retort_log (its file is gone: a branch switched, a file deleted).
+ */
+static int read_state(run *u, bool reload)
+{
+	retort *r = u->r;
+	int rc = rt_project_state(r, reload);
+	if (rc != RETORT_ENOTFOUND || strcmp(u->what, "downgrade") || u->journal_revisions)
+		return rc;
+	rt_err_clear(&r->err);
+	rc = rt_run_journal_revisions(u);
+	return rc ? rc : rt_project_state(r, true);
+}
+
 typedef int (*resolve_fn)(rt_targets *out, const rt_graph *g, const rt_state *st,
 			  const char *spec, rt_err *err);
 
@@ -896,7 +916,7 @@ static int resolve_online(run *u, resolve_fn fn, const rt_state *purge_state,
 	rt_targets_free(&u->targets);
 	memset(&u->targets, 0, sizeof(u->targets));
 	rt_err_clear(&r->err);
-	rc = rt_project_state(r, false);
+	rc = read_state(u, false);
 	return rc ? rc : resolve_specs(u, fn, &r->state, specs, n);
 }
 
@@ -935,7 +955,7 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 		rc = lock_run(u, &locked);
 	/* a plan that cannot run fails before the tables are created */
 	if (!rc && !u->purge)
-		rc = rt_project_state(r, true);
+		rc = read_state(u, true);
 	if (!rc && k == RUN_UPGRADE)
 		rc = rt_run_validate(u);
 	if (!rc && !(rc = make_plan(u, k, st, &p)) && !(rc = check_single_txn(u, &p)))
@@ -947,7 +967,7 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 	for (int tries = 0; !rc && tries < MAX_REPLANS; tries++) {
 		bool moved = false;
 		rt_plan_free(&p);
-		if (!u->purge && (rc = rt_project_state(r, true)))
+		if (!u->purge && (rc = read_state(u, true)))
 			break;
 		if ((rc = make_plan(u, k, st, &p)) || (rc = check_single_txn(u, &p)) ||
 		    (rc = refuse_txn_statements(u, &p)))

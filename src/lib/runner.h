@@ -29,8 +29,16 @@ typedef struct run {
 	rt_buf lockkey;         /* the run lock's name, made of target */
 	const rt_revfile *last; /* the file of the step run last */
 	bool purged;            /* stamp --purge: the table was emptied (first step) */
+	bool journal_revisions; /* revisions taken from retort_log are in the graph */
 } run;
 
+
+/*
+ * retort_log's newest column, which older retorts did not make: the
+ * header of the revision an upgrade ran (rt_run_file_header), so that with
+ * downgrade_sql the revision can be reverted after its file is gone.
+ */
+#define LOG_HEADER "file_header"
 
 typedef struct log_entry {
 	const char *revision;
@@ -39,12 +47,28 @@ typedef struct log_entry {
 	const char *downgrade_sql;
 	long duration_ms;
 	const char *duration_sql; /* else this expression (batched steps) */
+	const char *file_header;  /* upgrade, accept: rt_run_file_header's text */
 } log_entry;
 
 /* who@host, for retort_log.applied_by. */
 char *rt_run_applied_by(void);
 /* A version table change, exactly as Alembic writes it. */
 void rt_run_sql_row_op(run *u, rt_buf *b, const rt_row_op *op);
+/*
+ * What retort_log keeps of rf beside its downgrade SQL: its header and the
+ * two markers, so that the header, the markers and downgrade_sql are the
+ * revision again (rt_revfile_parse), its upgrade section left empty.
+ */
+char *rt_run_file_header(const rt_revfile *rf);
+/* Whether retort_log is there with its newest column (*n > 0). */
+int rt_run_log_current(run *u, int *n);
+/*
+ * downgrade: each version table row that no file has, and each revision
+ * such a one names that no file has, taken from the last retort_log row for
+ * it (an upgrade or accept, with its header) and added to the graph; else
+ * RETORT_ENOTFOUND saying why the journal cannot revert it.
+ */
+int rt_run_journal_revisions(run *u);
 /* retort_log's row for one step. */
 void rt_run_sql_log_insert(run *u, rt_buf *b, const log_entry *e);
 /* Offline: a chunk of the script, as Alembic lays it out. */

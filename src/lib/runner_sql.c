@@ -75,10 +75,11 @@ static void ddl_log_table(run *u, rt_buf *b, const char *ind)
 		      "%sduration_ms INTEGER NOT NULL, \n"
 		      "%sapplied_by VARCHAR(255) NOT NULL, \n"
 		      "%sretort_version VARCHAR(32) NOT NULL, \n"
-		      "%stag VARCHAR(255)\n"
+		      "%stag VARCHAR(255), \n"
+		      "%s" LOG_HEADER " %s\n"
 		      ")",
 		      u->logtable.ptr, ind, d->log_id_type, ind, ind, ind, ind, d->text_type, ind,
-		      d->time_type, ind, ind, ind, ind);
+		      d->time_type, ind, ind, ind, ind, ind, d->text_type);
 }
 
 static void put_lit(run *u, rt_buf *b, const char *s)
@@ -113,14 +114,23 @@ void rt_run_sql_row_op(run *u, rt_buf *b, const rt_row_op *op)
 }
 
 
+char *rt_run_file_header(const rt_revfile *rf)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_revfile_header(&b, rf);
+	rt_buf_printf(&b, "\n-- migrate:upgrade\n\n-- migrate:downgrade%s\n",
+		      rf->downgrade.transactional ? "" : " transaction:false");
+	return rt_buf_detach(&b);
+}
+
 void rt_run_sql_log_insert(run *u, rt_buf *b, const log_entry *e)
 {
 	rt_buf at = RT_BUF_INIT;
 	utc_now(&at);
 	rt_buf_printf(b,
 		      "INSERT INTO %s (revision, operation, checksum, downgrade_sql, applied_at, "
-		      "duration_ms, applied_by, retort_version, tag) VALUES (",
-		      u->logtable.ptr);
+		      "duration_ms, applied_by, retort_version, tag%s) VALUES (",
+		      u->logtable.ptr, u->offline ? "" : ", " LOG_HEADER);
 	put_lit(u, b, e->revision);
 	rt_buf_puts(b, ", ");
 	put_lit(u, b, e->operation);
@@ -146,6 +156,11 @@ void rt_run_sql_log_insert(run *u, rt_buf *b, const log_entry *e)
 	put_lit(u, b, RETORT_VERSION);
 	rt_buf_puts(b, ", ");
 	put_lit(u, b, u->o->tag);
+	/* an offline script may run where retort_log lacks the column */
+	if (!u->offline) {
+		rt_buf_puts(b, ", ");
+		put_lit(u, b, e->file_header);
+	}
 	rt_buf_putc(b, ')');
 	rt_buf_free(&at);
 }
@@ -296,13 +311,14 @@ static int ensure_once(run *u, bool with_log);
  * may race to create retort_log: even with IF NOT EXISTS, PostgreSQL's
  * loser fails on a unique index of its catalog (23505), or finds the row
  * type or the relation made a moment before its own check saw them (42710,
- * 42P07), although the table is there a moment later.  On those errors
+ * 42P07), or adds a column another runner added first (42701), although
+ * the table is there a moment later.  On those errors
  * only, try again (then it exists).
  */
 static bool lost_create_race(const retort *r)
 {
 	return strstr(r->err.msg, "(SQLSTATE 23505)") || strstr(r->err.msg, "(SQLSTATE 42P07)") ||
-	       strstr(r->err.msg, "(SQLSTATE 42710)");
+	       strstr(r->err.msg, "(SQLSTATE 42710)") || strstr(r->err.msg, "(SQLSTATE 42701)");
 }
 
 int rt_run_ensure_tables(run *u, bool with_log)
@@ -317,6 +333,41 @@ int rt_run_ensure_tables(run *u, bool with_log)
 	return rc;
 }
 
+static int count_row(void *data, int ncols, const char *const *values)
+{
+	(void)ncols;
+	(void)values;
+	++*(int *)data;
+	return 0;
+}
+
+int rt_run_log_current(run *u, int *n)
+{
+	rt_buf sql = RT_BUF_INIT;
+	u->r->dialect->column_exists_sql(&sql, rt_run_schema(u), "retort_log", LOG_HEADER);
+	*n = 0;
+	int rc = rt_db_query(u->r, sql.ptr, count_row, n);
+	rt_buf_free(&sql);
+	return rc;
+}
+
+/* In ensure_once's transaction: create retort_log, or add what it lacks. */
+static int ensure_log(run *u, rt_buf *sql)
+{
+	int exists = 0, current = 0, rc = 0;
+	if (!u->offline && !(rc = rt_run_log_current(u, &current)) && !current)
+		rc = rt_db_table_exists(u->r, rt_run_schema(u), "retort_log", &exists);
+	if (rc || current)
+		return rc;
+	rt_buf_clear(sql);
+	if (exists)
+		rt_buf_printf(sql, "ALTER TABLE %s ADD COLUMN " LOG_HEADER " %s", u->logtable.ptr,
+			      u->r->dialect->text_type);
+	else
+		ddl_log_table(u, sql, u->offline ? "    " : "\t");
+	return rt_run_send(u, sql->ptr);
+}
+
 static int ensure_once(run *u, bool with_log)
 {
 	retort *r = u->r;
@@ -326,7 +377,7 @@ static int ensure_once(run *u, bool with_log)
 		/* both there (every run but the first): no transaction needed */
 		int v = 0, l = !with_log;
 		if ((rc = rt_db_table_exists(r, rt_run_schema(u), r->cfg.version_table, &v)) ||
-		    (with_log && (rc = rt_db_table_exists(r, rt_run_schema(u), "retort_log", &l))))
+		    (with_log && (rc = rt_run_log_current(u, &l))))
 			return rc;
 		if (v && l)
 			return 0;
@@ -339,14 +390,8 @@ static int ensure_once(run *u, bool with_log)
 		ddl_version_table(u, &sql, u->offline ? "    " : "\t");
 		rc = rt_run_send(u, sql.ptr);
 	}
-	exists = 0;
-	if (!rc && with_log && !u->offline)
-		rc = rt_db_table_exists(r, rt_run_schema(u), "retort_log", &exists);
-	if (!rc && with_log && !exists) {
-		rt_buf_clear(&sql);
-		ddl_log_table(u, &sql, u->offline ? "    " : "\t");
-		rc = rt_run_send(u, sql.ptr);
-	}
+	if (!rc && with_log)
+		rc = ensure_log(u, &sql);
 	if (!rc)
 		rc = rt_run_commit(u);
 	else

@@ -229,7 +229,8 @@ int rt_run_accept(run *u, const char *spec, const char *reason)
 	if (rc)
 		return rc;
 	char *sum = rt_section_checksum(rf->upgrade.sql);
-	log_entry e = { rf->id, "accept", sum, rf->downgrade.sql, 0, NULL };
+	char *hdr = rt_run_file_header(rf);
+	log_entry e = { rf->id, "accept", sum, rf->downgrade.sql, 0, NULL, hdr };
 	rt_buf sql = RT_BUF_INIT;
 	rt_run_sql_log_insert(u, &sql, &e);
 	rc = rt_run_ensure_tables(u, true);
@@ -239,7 +240,134 @@ int rt_run_accept(run *u, const char *spec, const char *reason)
 		rt_log(r, RETORT_LOG_INFO, "accepted the change to %s (%s): %s", rf->path, sum,
 		       reason);
 	free(sum);
+	free(hdr);
 	rt_buf_free(&sql);
+	return rc;
+}
+
+/* --- Reverting a revision whose file is gone ---------------------------------- */
+
+typedef struct last_row {
+	int n;
+	char *v[5]; /* operation, file_header, downgrade_sql, applied_at, applied_by */
+} last_row;
+
+static int collect_last(void *data, int ncols, const char *const *values)
+{
+	last_row *l = data;
+	if (l->n++ || ncols != 5)
+		return 0;
+	for (int i = 0; i < 5; i++)
+		l->v[i] = rt_xstrdup_or_null(values[i]);
+	return 0;
+}
+
+static void last_row_free(last_row *l)
+{
+	for (int i = 0; i < 5; i++)
+		free(l->v[i]);
+}
+
+static int gone(retort *r, const char *rev, const char *why)
+{
+	return rt_error(&r->err, RETORT_ENOTFOUND,
+			"can't locate revision identified by '%s' (it is in the version table but "
+			"in no revision file, and %s)", rev, why);
+}
+
+/*
+ * Revision rev again from retort_log's last row for it, into rf; the
+ * reason when there is none.  log: 0 no retort_log, 1 one without
+ * LOG_HEADER (an older retort's), 2 with it.
+ */
+static int from_journal(run *u, const char *rev, int log, rt_revfile *rf)
+{
+	retort *r = u->r;
+	if (log == 0)
+		return gone(r, rev, "there is no retort_log: Alembic applied it, or another tool");
+	if (log == 1)
+		return gone(r, rev, "retort_log keeps no revision headers (an older retort made "
+			    "it): restore the file to revert it");
+	last_row l = { 0 };
+	rt_buf sql = RT_BUF_INIT;
+	rt_buf_printf(&sql, "SELECT operation, " LOG_HEADER ", downgrade_sql, applied_at, "
+		      "applied_by FROM %s WHERE revision = ", u->logtable.ptr);
+	r->dialect->literal(&sql, rev);
+	rt_buf_puts(&sql, " ORDER BY id DESC LIMIT 1");
+	int rc = rt_db_query(r, sql.ptr, collect_last, &l);
+	const char *op = l.v[0];
+	if (rc)
+		;
+	else if (!l.n)
+		rc = gone(r, rev, "retort_log has no row for it: Alembic applied it, or another "
+			  "tool");
+	else if (!op || (strcmp(op, "upgrade") && strcmp(op, "accept")))
+		rc = gone(r, rev, op && !strcmp(op, "stamp") ? "it was stamped, so retort_log has "
+			  "no downgrade for it" : "retort_log's last row for it is not an upgrade");
+	else if (!l.v[1])
+		rc = gone(r, rev, "retort_log's row for it was written by a retort that did not "
+			  "keep revision headers: restore the file to revert it");
+	if (!rc) {
+		rt_buf text = RT_BUF_INIT, path = RT_BUF_INIT;
+		rt_buf_printf(&text, "%s%s", l.v[1], l.v[2] ? l.v[2] : "");
+		rt_buf_printf(&path, "retort_log[%s]", rev);
+		rc = rt_revfile_parse(rf, path.ptr, text.ptr, text.len, &r->err);
+		if (!rc && strcmp(rf->id, rev)) {
+			rc = rt_error(&r->err, RETORT_EPARSE, "%s: its header names revision %s",
+				      path.ptr, rf->id);
+			rt_revfile_free(rf);
+		}
+		if (!rc)
+			rt_log(r, RETORT_LOG_WARN, "%s: the file of %s is gone; its downgrade comes "
+			       "from retort_log (applied %s by %s)", path.ptr, rev,
+			       l.v[3] ? l.v[3] : "?", l.v[4] ? l.v[4] : "?");
+		rt_buf_free(&text);
+		rt_buf_free(&path);
+	}
+	rt_buf_free(&sql);
+	last_row_free(&l);
+	return rc;
+}
+
+int rt_run_journal_revisions(run *u)
+{
+	retort *r = u->r;
+	rt_strvec want = RT_STRVEC_INIT;
+	rt_revfile *more = NULL;
+	size_t n = 0, cap = 0;
+	int current = 0, exists = 0, rc = rt_project_connect(r);
+	if (!rc)
+		rc = rt_version_rows(r, &want);
+	if (!rc)
+		rc = rt_run_log_current(u, &current);
+	if (!rc && !current)
+		rc = rt_db_table_exists(r, rt_run_schema(u), "retort_log", &exists);
+	/* the rows no file has, then the parents they name that no file has */
+	for (size_t i = 0; !rc && i < want.len; i++) {
+		const char *id = want.v[i];
+		bool known = rt_graph_get(&r->graph, id) != NULL;
+		for (size_t k = 0; k < n && !known; k++)
+			known = !strcmp(more[k].id, id);
+		if (known)
+			continue;
+		RT_ARRAY_GROW(more, n, cap);
+		if ((rc = from_journal(u, id, current ? 2 : exists, &more[n])))
+			break;
+		const rt_revfile *rf = &more[n++];
+		for (size_t k = 0; k < rf->revises.len; k++)
+			rt_strvec_push(&want, rf->revises.v[k]);
+		for (size_t k = 0; k < rf->depends_on.len; k++)
+			rt_strvec_push(&want, rf->depends_on.v[k]);
+	}
+	if (!rc && n) {
+		rc = rt_project_add_revisions(r, more, (uint32_t)n);
+		u->journal_revisions = true;
+	} else {
+		for (size_t k = 0; k < n; k++)
+			rt_revfile_free(&more[k]);
+	}
+	free(more);
+	rt_strvec_free(&want);
 	return rc;
 }
 

@@ -30,9 +30,14 @@ expected() {
 
 @test "the lint corpus: exactly the expected findings, file by file" {
 	local f failed=0 n=0 nexp=0
+	cp retort.ini retort.ini.orig
 	for f in "$RETORT_SOURCE/tests/data/lint/$RETORT_TEST_DB"/*.sql; do
 		rm -f migrations/versions/*.sql
 		cp "$f" migrations/versions/
+		cp retort.ini.orig retort.ini
+		while read -r _ _ key value; do
+			set_key "$key" "$value"
+		done < <(grep '^-- config: ' "$f")
 		got=$(retort -q lint --all --format json | /usr/bin/python3 -c '
 import json, sys
 for f in json.load(sys.stdin)["findings"]:
@@ -113,4 +118,25 @@ for f in json.load(sys.stdin)["findings"]:
 	KEEP_NOTE=1 run --separate-stderr retort upgrade head
 	expect_status 0
 	expect_no_match "$stderr" "lint"
+}
+
+@test "lint: ALTER TYPE ... ADD VALUE in a transaction is judged by the server's version, else lint_server_version" {
+	only_db postgresql "an enum rule"
+	mkrev a00000000007 "" "mood" "CREATE TYPE mood AS ENUM ('sad', 'ok');" "DROP TYPE mood;"
+	mkrev a00000000008 a00000000007 "meh" "ALTER TYPE mood ADD VALUE 'meh';" "SELECT 1;"
+	set_key lint_server_version 11
+	# no database: the config's version
+	run --separate-stderr retort lint --all
+	expect_status 1
+	expect_match "$output" "a00000000008_meh\.sql:8: error \[enum-add-value-in-transaction\] .*\(server 11\.0\)"
+	# pending revisions: the connected server's own version wins (12 or later here)
+	retort -q upgrade a00000000007
+	[ "$(sql "SELECT current_setting('server_version_num')::int >= 120000")" = t ]
+	run --separate-stderr retort lint
+	expect_status 0
+	expect_no_match "$output" "enum-add-value"
+	set_key lint_server_version eleven
+	run --separate-stderr retort lint --all
+	expect_status 2
+	expect_match "$stderr" "retort\.ini:[0-9]+: bad value 'eleven' for lint_server_version"
 }

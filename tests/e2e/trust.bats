@@ -78,6 +78,81 @@ setup() {
 	expect_eq "$(printf '%s' "$output" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["valid"], sorted({f["problem"] for f in d["findings"]}))')" "True ['unjournaled']"
 }
 
+@test "downgrade: a revision whose file is gone is reverted with retort_log's copy, and says so" {
+	graph
+	mkrev 0b0b0b0b0b0b $F "feature one" "CREATE TABLE feat1 (id INTEGER);" "DROP TABLE feat1;" "Branch Labels: feat"
+	mkrev 0c0c0c0c0c0c 0b0b0b0b0b0b "feature two" "ALTER TABLE feat1 ADD COLUMN note VARCHAR(10);" \
+		"ALTER TABLE feat1 DROP COLUMN note;"
+	retort -q upgrade $F
+	AT_F=$(tables)
+	retort -q upgrade head
+	# the feature branch's files are gone (git switched back to main)
+	mkdir gone && mv migrations/versions/0[bc]0*.sql gone/
+	run retort current
+	expect_status 2
+	expect_match "$output" "can't locate revision identified by '0c0c0c0c0c0c'"
+	run --separate-stderr retort downgrade -1
+	expect_status 0
+	expect_match "$stderr" "retort_log\[0c0c0c0c0c0c\]: the file of 0c0c0c0c0c0c is gone; its downgrade comes from retort_log \(applied "
+	expect_match "$stderr" "Running downgrade 0c0c0c0c0c0c -> 0b0b0b0b0b0b, feature two"
+	expect_eq "$(rows)" "0b0b0b0b0b0b"
+	not has_column feat1 note
+	# two gone in a row, to a revision that has its file; the graph is the files' again after
+	mv gone/*.sql migrations/versions/
+	retort -q upgrade head
+	rm migrations/versions/0[bc]0*.sql
+	run --separate-stderr retort downgrade $F
+	expect_status 0
+	expect_match "$stderr" "Running downgrade 0c0c0c0c0c0c -> 0b0b0b0b0b0b, feature two"
+	expect_match "$stderr" "Running downgrade 0b0b0b0b0b0b -> $F, feature one"
+	expect_eq "$(rows)" "$F"
+	expect_eq "$(tables)" "$AT_F"
+	run retort heads
+	expect_eq "$output" "$F (contact) (head)"
+	# the journal rows say what ran
+	expect_eq "$(sql "SELECT operation FROM retort_log WHERE revision = '0b0b0b0b0b0b' ORDER BY id DESC LIMIT 1")" "downgrade"
+}
+
+@test "downgrade: a gone revision the journal cannot revert is refused, naming why; nothing changes" {
+	graph
+	retort -q upgrade head
+	mkrev 0d0d0d0d0d0d $F "stamped only" "CREATE TABLE st (id INTEGER);" "DROP TABLE st;"
+	retort -q stamp 0d0d0d0d0d0d
+	rm migrations/versions/0d0*.sql
+	BEFORE=$(dbsum)
+	run --separate-stderr retort downgrade -1
+	expect_status 2
+	one_error
+	expect_match "$stderr" "can't locate revision identified by '0d0d0d0d0d0d' .*it was stamped, so retort_log has no downgrade for it"
+	expect_eq "$(dbsum)" "$BEFORE"
+	sql "UPDATE alembic_version SET version_num = 'feedfacecafe'"
+	BEFORE=$(dbsum)
+	run --separate-stderr retort downgrade $E
+	expect_status 2
+	expect_match "$stderr" "'feedfacecafe' .*retort_log has no row for it: Alembic applied it, or another tool"
+	expect_eq "$(dbsum)" "$BEFORE"
+}
+
+@test "retort_log made by an older retort gets its new column on the next run; its rows are told apart" {
+	graph branches
+	# retort_log as retorts before the file_header column made it
+	sql "CREATE TABLE retort_log (id $( is_pg && echo BIGSERIAL || echo INTEGER ) PRIMARY KEY, revision VARCHAR(32) NOT NULL, operation VARCHAR(16) NOT NULL, checksum VARCHAR(80), downgrade_sql TEXT, applied_at VARCHAR(40) NOT NULL, duration_ms INTEGER NOT NULL, applied_by VARCHAR(255) NOT NULL, retort_version VARCHAR(32) NOT NULL, tag VARCHAR(255))"
+	sql "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+	sql "INSERT INTO alembic_version VALUES ('$A')"
+	sql "INSERT INTO retort_log (revision, operation, checksum, downgrade_sql, applied_at, duration_ms, applied_by, retort_version) VALUES ('$A', 'upgrade', NULL, 'DROP TABLE todos;', 'x', 1, 'old', '0.1')"
+	sql "CREATE TABLE todos (id INTEGER)"
+	run retort upgrade $B
+	expect_status 0
+	has_column retort_log file_header
+	expect_match "$(sql "SELECT file_header FROM retort_log WHERE revision = '$B'")" "Revision ID: $B"
+	# a row the old retort wrote has no header: that revision needs its file
+	sql "UPDATE alembic_version SET version_num = '0e0e0e0e0e0e'"
+	sql "INSERT INTO retort_log (revision, operation, downgrade_sql, applied_at, duration_ms, applied_by, retort_version) VALUES ('0e0e0e0e0e0e', 'upgrade', 'SELECT 1;', 'x', 1, 'old', '0.1')"
+	run --separate-stderr retort downgrade base
+	expect_status 2
+	expect_match "$stderr" "'0e0e0e0e0e0e' .*written by a retort that did not keep revision headers: restore the file"
+}
+
 # --- verify ------------------------------------------------------------------------
 
 @test "verify: a history whose downgrades undo their upgrades passes" {

@@ -405,6 +405,19 @@ def report_trust(res, out, checks):
             checks.add(m / up <= 4, "verify of 1,000 revisions on SQLite: %.2f× a plain "
                        "upgrade (target at most 4×)" % (m / up))
     out.append("")
+    p = res.get("trust/postgres/1000")
+    if not p:
+        return
+    out.append("The same history on PostgreSQL (`verify` on a scratch database it makes on "
+               "the server, with `synchronous_commit = off`; `drift` after a plain upgrade):\n")
+    out.append("| command | ms | / plain upgrade |")
+    out.append("|---|---:|---:|")
+    up = p["tools"]["upgrade"]["run"]["median"]
+    for name, key in (("upgrade head (new database)", "upgrade"), ("verify", "verify"),
+                      ("drift", "drift")):
+        m = p["tools"][key]["run"]["median"]
+        out.append("| %s | %s | %.2f |" % (name, ms(m), m / up))
+    out.append("")
 
 
 def cmd_report(path):

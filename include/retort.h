@@ -405,6 +405,12 @@ RETORT_API int retort_baseline(retort *r, const char *message, char **path_out);
  */
 RETORT_API int retort_verify(retort *r);
 /*
+ * retort_verify for the revisions of a history range "A:B" (NULL: all):
+ * what they stand on is upgraded first, unchecked, and the model is not
+ * compared (the range need not end at the head).
+ */
+RETORT_API int retort_verify_range(retort *r, const char *range);
+/*
  * Apply the revisions the database has applied to a scratch database and
  * compare with the database: each difference is a RETORT_LOG_ERROR line,
  * and the call fails with RETORT_EDIFF when there is any.

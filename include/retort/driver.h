@@ -1,6 +1,8 @@
 /*
  * retort/driver.h: the interface a database driver implements.
  *
+ * Internal to retort and not installed: each backend (src/backends/<name>/)
+ * has a driver, named in its table (src/lib/dialect.h), and is built in.
  * A driver is a versioned const table of functions, as SQLite's io_methods.
  * Each connection struct embeds retort_conn first.  The core never calls
  * these directly but through the wrappers in src/lib/db.c, which is also

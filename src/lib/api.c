@@ -200,7 +200,7 @@ int rt_project_url(retort *r)
 	rt_buf_free(&where);
 	if (rc)
 		return rc;
-	r->dialect = rt_dialect_for(r->url.scheme);
+	r->dialect = r->url.dialect;
 	r->url_ok = true;
 	return 0;
 }

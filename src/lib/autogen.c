@@ -88,8 +88,8 @@ static int compare(retort *r, const rt_schema *db, const rt_schema *model,
 	rt_diff up, down;
 	rt_buf upsql = RT_BUF_INIT, downsql = RT_BUF_INIT;
 	rt_renames_invert(&back, renames);
-	rt_diff_compute(&up, db, model, renames, dialect, true);
-	rt_diff_compute(&down, model, db, &back, dialect, false);
+	rt_diff_compute(&up, db, model, renames, true);
+	rt_diff_compute(&down, model, db, &back, false);
 	int rc = rt_diff_render(&upsql, &up, dialect, &r->err);
 	if (!rc)
 		rc = rt_diff_render(&downsql, &down, dialect, &r->err);

@@ -9,6 +9,7 @@
  * overflowing the stack.
  */
 #include "config.h"
+#include "dialect.h"
 
 #include "util/buf.h"
 #include "util/fs.h"
@@ -654,26 +655,31 @@ static const char *env_or(const rt_config *cfg, const char *name,
 	return v && *v ? v : def;
 }
 
-/* postgresql://... from $DB_*, or NULL unless DB_HOST or DB_NAME is set. */
+/*
+ * A URL from $DB_*, or NULL unless DB_HOST or DB_NAME is set: the URL of
+ * the backend they name (PostgreSQL's), with its defaults (dialect.h).
+ */
 static char *url_from_parts(const rt_config *cfg)
 {
 	const char *host = env_or(cfg, "DB_HOST", NULL);
 	const char *name = env_or(cfg, "DB_NAME", NULL);
-	rt_buf b = RT_BUF_INIT;
-	if (!host && !name)
+	const rt_dialect *d = rt_dialect_of_db_env();
+	if ((!host && !name) || !d)
 		return NULL;
-	rt_buf_puts(&b, "postgresql://");
-	put_encoded(&b, env_or(cfg, "DB_USER", "postgres"));
+	const struct rt_db_env *def = d->db_env;
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s://", d->schemes[0]);
+	put_encoded(&b, env_or(cfg, "DB_USER", def->user));
 	rt_buf_putc(&b, ':');
-	put_encoded(&b, env_or(cfg, "DB_PASSWORD", "postgres"));
+	put_encoded(&b, env_or(cfg, "DB_PASSWORD", def->password));
 	rt_buf_putc(&b, '@');
-	host = host ? host : "localhost";
+	host = host ? host : def->host;
 	if (strchr(host, ':') && host[0] != '[')
 		rt_buf_printf(&b, "[%s]", host);
 	else
 		rt_buf_puts(&b, host);
-	rt_buf_printf(&b, ":%s/", env_or(cfg, "DB_PORT", "5432"));
-	put_encoded(&b, name ? name : "postgres");
+	rt_buf_printf(&b, ":%s/", env_or(cfg, "DB_PORT", def->port));
+	put_encoded(&b, name ? name : def->database);
 	return rt_buf_detach(&b);
 }
 

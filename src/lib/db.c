@@ -14,11 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned long db_calls;
-
-unsigned long rt_db_calls(void)
+unsigned long rt_db_calls(const retort *r)
 {
-	return db_calls;
+	return r->db_calls;
 }
 
 #ifdef RETORT_FAULT_INJECTION
@@ -31,6 +29,7 @@ unsigned long rt_db_calls(void)
  *       so a test knows how many fault points a command has.
  */
 static bool conn_lost;
+static unsigned long process_calls; /* every handle's, for RETORT_FAULT_COUNT */
 
 static void write_count(void)
 {
@@ -38,7 +37,7 @@ static void write_count(void)
 	FILE *f = path && *path ? fopen(path, "w") : NULL;
 	if (!f)
 		return;
-	fprintf(f, "%lu\n", db_calls);
+	fprintf(f, "%lu\n", process_calls);
 	fclose(f);
 }
 
@@ -50,16 +49,16 @@ static bool fault_lost(void)
 #endif
 
 /* Count a call; true when this one is to fail (fault-injection builds only). */
-static bool fault_here(void)
+static bool fault_here(retort *r)
 {
-	db_calls++;
+	r->db_calls++;
 #ifdef RETORT_FAULT_INJECTION
-	if (db_calls == 1 && getenv("RETORT_FAULT_COUNT"))
+	if (++process_calls == 1 && getenv("RETORT_FAULT_COUNT"))
 		atexit(write_count);
 	if (conn_lost)
 		return true;
 	const char *at = getenv("RETORT_FAULT_AT");
-	if (at && *at && strtoul(at, NULL, 10) == db_calls)
+	if (at && *at && strtoul(at, NULL, 10) == r->db_calls)
 		return true;
 #endif
 	return false;
@@ -128,7 +127,7 @@ int rt_db_exec(retort *r, const char *sql, retort_dberror *dbe)
 {
 	retort_dberror local;
 	retort_dberror *e = dbe ? dbe : &local;
-	if (fault_here())
+	if (fault_here(r))
 		return injected(r, dbe);
 	memset(e, 0, sizeof(*e));
 	e->offset = -1;
@@ -138,7 +137,7 @@ int rt_db_exec(retort *r, const char *sql, retort_dberror *dbe)
 int rt_db_query(retort *r, const char *sql, retort_row_fn fn, void *data)
 {
 	retort_dberror e = { .offset = -1 };
-	if (fault_here())
+	if (fault_here(r))
 		return injected(r, NULL);
 	return finish(r, r->conn->driver->query(r->conn, sql, fn, data, &e), &e);
 }
@@ -146,7 +145,7 @@ int rt_db_query(retort *r, const char *sql, retort_row_fn fn, void *data)
 int rt_db_begin(retort *r)
 {
 	retort_dberror e = { .offset = -1 };
-	if (fault_here())
+	if (fault_here(r))
 		return injected(r, NULL);
 	return finish(r, r->conn->driver->begin(r->conn, &e), &e);
 }
@@ -154,7 +153,7 @@ int rt_db_begin(retort *r)
 int rt_db_commit(retort *r)
 {
 	retort_dberror e = { .offset = -1 };
-	if (fault_here())
+	if (fault_here(r))
 		return injected(r, NULL);
 	return finish(r, r->conn->driver->commit(r->conn, &e), &e);
 }
@@ -168,7 +167,7 @@ int rt_db_rollback(retort *r)
 	retort_dberror e = { .offset = -1 };
 	rt_err saved = r->err;
 	int rc;
-	bool fault = fault_here();
+	bool fault = fault_here(r);
 	/* an injected fault still rolls back, so no transaction is left open */
 	rc = r->conn->driver->rollback(r->conn, &e);
 	if (fault) {
@@ -189,7 +188,7 @@ int rt_db_table_exists(retort *r, const char *schema, const char *table, int *ex
 {
 	retort_dberror e = { .offset = -1 };
 	*exists = 0;
-	if (fault_here())
+	if (fault_here(r))
 		return injected(r, NULL);
 	return finish(r, r->conn->driver->table_exists(r->conn, schema, table, exists, &e), &e);
 }
@@ -205,7 +204,7 @@ int rt_db_connect(retort *r, const retort_driver *d, retort_conn **out,
 	*out = NULL;
 	memset(e, 0, sizeof(*e));
 	e->offset = -1;
-	if (fault_here()) {
+	if (fault_here(r)) {
 		snprintf(e->message, sizeof(e->message), "injected fault");
 		return RETORT_ECONNECT;
 	}
@@ -227,7 +226,7 @@ int rt_db_split(retort *r, const char *sql, int (*fn)(void *data, size_t off, si
 {
 	memset(e, 0, sizeof(*e));
 	e->offset = -1;
-	if (fault_here()) {
+	if (fault_here(r)) {
 		snprintf(e->message, sizeof(e->message), "injected fault");
 		return RETORT_EDB;
 	}
@@ -237,7 +236,7 @@ int rt_db_split(retort *r, const char *sql, int (*fn)(void *data, size_t off, si
 int rt_db_lock(retort *r, const char *key, double timeout)
 {
 	retort_dberror e = { .offset = -1 };
-	if (fault_here())
+	if (fault_here(r))
 		return injected(r, NULL);
 	int rc = r->conn->driver->lock(r->conn, key, timeout, &e);
 	if (rc)
@@ -259,7 +258,7 @@ int rt_db_locate(retort *r, const char *schema, const char *table, retort_target
 {
 	retort_dberror e = { .offset = -1 };
 	memset(out, 0, sizeof(*out));
-	if (fault_here())
+	if (fault_here(r))
 		return injected(r, NULL);
 	return finish(r, r->conn->driver->locate(r->conn, schema, table, out, &e), &e);
 }
@@ -269,7 +268,7 @@ int rt_db_check_outside(retort *r, const char *sql)
 	retort_dberror e = { .offset = -1 };
 	if (!r->conn->driver->check_outside)
 		return 0;
-	if (fault_here())
+	if (fault_here(r))
 		return injected(r, NULL);
 	return finish(r, r->conn->driver->check_outside(r->conn, sql, &e), &e);
 }
@@ -277,7 +276,7 @@ int rt_db_check_outside(retort *r, const char *sql)
 int rt_db_query_e(retort *r, const char *sql, retort_row_fn fn, void *data,
 		  retort_dberror *dbe)
 {
-	if (fault_here())
+	if (fault_here(r))
 		return injected(r, dbe);
 	memset(dbe, 0, sizeof(*dbe));
 	dbe->offset = -1;

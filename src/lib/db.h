@@ -16,9 +16,6 @@
 #include "util/buf.h"
 #include "util/vec.h"
 
-/* The built-in SQLite driver (src/lib/drivers/sqlite.c). */
-extern const retort_driver rt_sqlite_driver;
-
 /*
  * Each wrapper returns 0 or RETORT_EDB with r->err set to the database's
  * message (with " (SQLSTATE x)", "; DETAIL: ..." and "; HINT: ..." when the
@@ -55,8 +52,8 @@ int rt_db_split(retort *r, const char *sql, int (*fn)(void *data, size_t off, si
 /* The database message of e as one line: "msg (SQLSTATE x); DETAIL: d; HINT: h". */
 void rt_db_describe(rt_buf *out, const retort_dberror *e);
 
-/* Calls made through the wrappers so far (for fault-injection tests). */
-unsigned long rt_db_calls(void);
+/* Calls made through the wrappers on r so far (for fault-injection tests). */
+unsigned long rt_db_calls(const retort *r);
 
 /* Whether s is a plain lower-case identifier, [a-z_][a-z0-9_]*, safe unquoted. */
 bool rt_plain_ident(const char *s);

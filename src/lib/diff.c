@@ -8,6 +8,7 @@
  * (`-- retort:renamed-from old`).  Unnamed constraints (SQLite keeps no
  * names for most) match by content; named check constraints by name.
  */
+#include "dialect.h"
 #include "diff.h"
 #include "util/xalloc.h"
 
@@ -35,7 +36,6 @@ const char *rt_op_kind_name(rt_op_kind k)
 
 typedef struct differ {
 	rt_diff *d;
-	const char *dialect;
 	bool hints;
 } differ;
 
@@ -637,13 +637,13 @@ static void order_ops(rt_diff *d)
 }
 
 void rt_diff_compute(rt_diff *d, const rt_schema *from, const rt_schema *to,
-		     const rt_renames *renames, const char *dialect, bool hints)
+		     const rt_renames *renames, bool hints)
 {
 	memset(d, 0, sizeof(*d));
 	d->from = from;
 	d->to = to;
 	d->renames = renames;
-	differ df = { d, dialect, hints };
+	differ df = { d, hints };
 	enums(&df);
 	sequences(&df);
 	tables(&df);
@@ -726,16 +726,12 @@ void rt_op_describe(rt_buf *out, const rt_op *op)
 
 int rt_diff_render(rt_buf *out, const rt_diff *d, const char *dialect, rt_err *err)
 {
-	if (!strcmp(dialect, "sqlite")) {
-		rt_render_sqlite(out, d);
-		return 0;
-	}
-	if (!strcmp(dialect, "postgresql")) {
-		rt_render_postgres(out, d);
-		return 0;
-	}
-	return rt_error(err, RETORT_EUNSUPPORTED, "autogenerate does not write SQL for %s yet",
-			dialect);
+	const rt_dialect *b = rt_dialect_named(dialect);
+	if (!b || !b->render)
+		return rt_error(err, RETORT_EUNSUPPORTED, "autogenerate does not write SQL for %s "
+				"yet", dialect);
+	b->render(out, d);
+	return 0;
 }
 
 void rt_review_lines(rt_buf *out, const char *review)

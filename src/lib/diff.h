@@ -90,7 +90,7 @@ typedef struct rt_diff {
  * notes; a downgrade undoes what the model asked for and needs none).
  */
 void rt_diff_compute(rt_diff *d, const rt_schema *from, const rt_schema *to,
-		     const rt_renames *renames, const char *dialect, bool hints);
+		     const rt_renames *renames, bool hints);
 void rt_diff_free(rt_diff *d);
 
 const char *rt_op_kind_name(rt_op_kind k);
@@ -98,17 +98,14 @@ const char *rt_op_kind_name(rt_op_kind k);
 void rt_op_describe(rt_buf *out, const rt_op *op);
 
 /*
- * Write the SQL that applies d, for dialect ("sqlite", "postgresql").
- * Returns 0, or RETORT_EUNSUPPORTED (message in err) when the dialect has
- * no renderer.
+ * Write the SQL that applies d, for dialect ("sqlite", "postgresql"): its
+ * backend's renderer.  Returns 0, or RETORT_EUNSUPPORTED (message in err)
+ * when the backend has none.
  */
 int rt_diff_render(rt_buf *out, const rt_diff *d, const char *dialect, rt_err *err);
 
-/* The renderers behind rt_diff_render (diff_sqlite.c, diff_postgres.c). */
 /* A review note as "-- review:" lines, one per part ("a; b" is two). */
 void rt_review_lines(rt_buf *out, const char *review);
-void rt_render_sqlite(rt_buf *out, const rt_diff *d);
-void rt_render_postgres(rt_buf *out, const rt_diff *d);
 
 void rt_renames_invert(rt_renames *out, const rt_renames *in);
 void rt_renames_free(rt_renames *r);

@@ -1,7 +1,7 @@
 /*
  * lint.c: `retort lint`: the revisions' SQL checked for what locks, rewrites
  * or breaks a live database, with the database's own grammar (lint.h; the
- * statement rules are in lint_postgres.c and lint_sqlite.c), and the graph
+ * statement rules are in each backend's folder, lint.c), and the graph
  * checked for what needs no database at all.
  *
  * Which revisions: the pending ones (the database is read), every one
@@ -14,6 +14,7 @@
 #include "lint.h"
 
 #include "db.h"
+#include "dialect.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -313,7 +314,6 @@ static int lint_marked(retort *r, const uint8_t *in, bool whole, retort_lint_res
 	rt_lint_ctx *c = &res->ctx;
 	c->r = r;
 	c->server_version = -1;
-	bool pg = !strcmp(r->dialect->name, "postgresql");
 	int rc = 0;
 	if (whole)
 		graph_rules(c, in);
@@ -333,7 +333,7 @@ static int lint_marked(retort *r, const uint8_t *in, bool whole, retort_lint_res
 			{ rf, rf->downgrade.sql, rf->downgrade.transactional, false, &created },
 		};
 		for (int s = 0; !rc && s < (whole ? 2 : 1); s++)
-			rc = pg ? rt_lint_postgres(c, &secs[s]) : rt_lint_sqlite(c, &secs[s]);
+			rc = r->dialect->lint ? r->dialect->lint(c, &secs[s]) : 0;
 		if (rc)
 			rc = rt_error_wrap(&r->err, rc, "%s: ", rf->path);
 		rt_strvec_free(&created);

@@ -63,11 +63,5 @@ int rt_lint_statements(rt_lint_ctx *c, const char *sql, rt_lint_stmt **out, size
  */
 int rt_lint_before_upgrade(retort *r, const uint8_t *in);
 
-/*
- * The dialects' rules (lint_postgres.c, lint_sqlite.c): first the tables
- * the section creates go into s->created, then the rules run.
- */
-int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s);
-int rt_lint_sqlite(rt_lint_ctx *c, const rt_lint_section *s);
 
 #endif

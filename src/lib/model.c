@@ -10,13 +10,11 @@
  * connection is put back before any return.
  */
 #include "db.h"
-#include "inspect.h"
 #include "model.h"
 #include "pyhelper.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +22,18 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Read schema (NULL: the connection's own) with the backend's inspector. */
+static int inspect_schema(retort *r, const char *schema, rt_schema *out)
+{
+	if (!r->dialect->inspect)
+		return rt_error(&r->err, RETORT_EUNSUPPORTED,
+				"autogenerate cannot read a %s database yet", r->dialect->name);
+	return r->dialect->inspect(r, schema, out);
+}
+
 int rt_inspect(retort *r, rt_schema *out)
 {
-	const char *name = r->dialect->name;
-	if (!strcmp(name, "sqlite"))
-		return rt_inspect_sqlite(r, out);
-#ifdef RETORT_WITH_POSTGRES
-	if (!strcmp(name, "postgresql"))
-		return rt_inspect_postgres(r, r->cfg.version_table_schema, out);
-#endif
-	return rt_error(&r->err, RETORT_EUNSUPPORTED,
-			"autogenerate cannot read a %s database yet", name);
+	return inspect_schema(r, r->cfg.version_table_schema, out);
 }
 
 /* --- The model's files -------------------------------------------------------------- */
@@ -135,10 +134,9 @@ static int model_command(retort *r, const char *model, rt_buf *text)
 }
 
 /*
- * What a dump holds besides SQL: psql's meta-commands (pg_dump's
- * \restrict and \unrestrict lines; \connect) are blanked, lines kept so
- * that errors keep their line numbers; sqlite3's .schema shows the
- * internal sqlite_sequence table, which cannot be created.
+ * What a dump holds besides SQL (the backend's dump_noise: psql's
+ * meta-commands, SQLite's internal tables) is blanked, lines kept so that
+ * errors keep their line numbers.
  */
 static void strip_dump(retort *r, const char *path, rt_buf *text)
 {
@@ -146,15 +144,15 @@ static void strip_dump(retort *r, const char *path, rt_buf *text)
 	for (char *l = text->ptr; l && *l;) {
 		char *nl = strchr(l, '\n');
 		size_t n = nl ? (size_t)(nl - l) : strlen(l);
-		if (l[0] == '\\' || (n >= 31 && !strncmp(l, "CREATE TABLE sqlite_sequence(", 29))) {
+		if (r->dialect->dump_noise && r->dialect->dump_noise(l, n)) {
 			memset(l, ' ', n);
 			skipped++;
 		}
 		l = nl ? nl + 1 : NULL;
 	}
 	if (skipped)
-		rt_log(r, RETORT_LOG_DEBUG, "%s: %zu line%s of psql meta-commands or SQLite "
-		       "internals skipped", path, skipped, skipped == 1 ? "" : "s");
+		rt_log(r, RETORT_LOG_DEBUG, "%s: %zu line%s of the dump tool's own skipped", path,
+		       skipped, skipped == 1 ? "" : "s");
 }
 
 /* Run one model file (or command) on the scratch connection (now r->conn). */
@@ -194,19 +192,16 @@ static int load_file(retort *r, const char *path, rt_renames *renames)
 /* --- The scratch database --------------------------------------------------------------- */
 
 /*
- * Where the model is loaded.  SQLite: a second connection (in memory, or
- * dev_url).  PostgreSQL: by default a database made for the purpose on the
- * project's server (CREATE DATABASE retort_scratch_<random>, with the same
- * credentials) and dropped at the end, errors included; where the user may
- * not create databases (SQLSTATE 42501), or where dev_url names a database
- * to use, a schema retort_scratch_<random> made inside a transaction with
- * search_path set to it, and rolled back at the end, so that nothing of the
- * model (not even a schema-qualified statement) outlives the comparison.
+ * Where the model is loaded: a second connection, to dev_url when it is
+ * set, else where the backend makes one (dialect.h: SQLite's memory; on
+ * PostgreSQL a database made for the purpose, or a schema in a transaction:
+ * backends/postgresql/scratch.c).  What the backend made is removed at
+ * the end, errors included.
  */
 typedef rt_scratch scratch;
 
-static int connect_to(retort *r, const rt_url *u, const char *database, const char *what,
-		      retort_conn **out)
+int rt_scratch_connect(retort *r, const rt_url *u, const char *database, const char *what,
+		       retort_conn **out)
 {
 	retort_conninfo ci = { .scheme = r->dialect->name };
 	if (u) {
@@ -228,7 +223,7 @@ static int connect_to(retort *r, const rt_url *u, const char *database, const ch
 	return rc;
 }
 
-static void scratch_name(rt_buf *out)
+void rt_scratch_name(rt_buf *out)
 {
 	unsigned char b[6] = { 0 };
 	FILE *f = fopen("/dev/urandom", "rb");
@@ -244,21 +239,19 @@ static void scratch_name(rt_buf *out)
 		rt_buf_printf(out, "%02x", b[i]);
 }
 
-static int collect_first(void *data, int ncols, const char *const *values)
+int rt_collect_first(void *data, int ncols, const char *const *values)
 {
 	if (ncols > 0 && values[0])
 		rt_strvec_push(data, values[0]);
 	return 0;
 }
 
-/* A failure of the scratch database, its message prefixed with what was done. */
-static int scratch_fail(retort *r, int rc, const char *what)
+int rt_scratch_fail(retort *r, int rc, const char *what)
 {
 	return rt_error_wrap(&r->err, rc, "%s: ", what);
 }
 
-/* Run sql on conn (the wrappers work on r->conn). */
-static int exec_on(retort *r, retort_conn *conn, const char *sql, retort_dberror *e)
+int rt_exec_on(retort *r, retort_conn *conn, const char *sql, retort_dberror *e)
 {
 	retort_conn *own = r->conn;
 	r->conn = conn;
@@ -267,118 +260,30 @@ static int exec_on(retort *r, retort_conn *conn, const char *sql, retort_dberror
 	return rc;
 }
 
-/* Schema mode on sc->conn: BEGIN; CREATE SCHEMA; search_path to it first. */
-static int scratch_schema(retort *r, scratch *sc)
-{
-	rt_buf name = RT_BUF_INIT, sql = RT_BUF_INIT;
-	scratch_name(&name);
-	rt_buf_printf(&sql, "BEGIN; CREATE SCHEMA %s; SELECT pg_catalog.set_config('search_path', "
-		      "'%s, ' || pg_catalog.current_setting('search_path'), true)",
-		      name.ptr, name.ptr);
-	int rc = exec_on(r, sc->conn, sql.ptr, NULL);
-	sc->txn = true; /* even a failed BEGIN script leaves one open */
-	if (rc)
-		rc = scratch_fail(r, rc, "cannot make a scratch schema for the model");
-	rt_buf_free(&name);
-	rt_buf_free(&sql);
-	return rc;
-}
-
-#define SCRATCH_MARK "retort scratch database, removed after use; created at "
-#define SCRATCH_STALE 3600 /* seconds after which a leftover is removed */
-
-/*
- * A scratch database whose run was killed (SIGKILL, a cancelled CI job)
- * was never dropped.  Each carries a comment with the time it was made:
- * those over an hour old are dropped now, best effort, so leftovers cannot
- * pile up.  A database without retort's comment is never touched.
- */
-static void drop_stale_scratch(retort *r)
-{
-	rt_buf sql = RT_BUF_INIT;
-	rt_buf_printf(&sql,
-		      "SELECT pg_catalog.quote_ident(datname) FROM pg_catalog.pg_database"
-		      " WHERE datname LIKE 'retort\\_scratch\\_%%'"
-		      " AND pg_catalog.shobj_description(oid, 'pg_database') LIKE '%s%%'"
-		      " AND CAST(substr(pg_catalog.shobj_description(oid, 'pg_database'), %zu)"
-		      " AS bigint) < extract(epoch FROM now()) - %d",
-		      SCRATCH_MARK, strlen(SCRATCH_MARK) + 1, SCRATCH_STALE);
-	rt_strvec names = RT_STRVEC_INIT;
-	rt_err saved = r->err;
-	if (rt_db_query(r, sql.ptr, collect_first, &names) == 0)
-		for (size_t i = 0; i < names.len; i++) {
-			rt_buf_clear(&sql);
-			rt_buf_printf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", names.v[i]);
-			if (rt_db_exec(r, sql.ptr, NULL) == 0)
-				rt_log(r, RETORT_LOG_DEBUG, "dropped the stale scratch database %s",
-				       names.v[i]);
-		}
-	r->err = saved;
-	rt_strvec_free(&names);
-	rt_buf_free(&sql);
-}
-
-/* PostgreSQL without dev_url: a database of its own, else a schema. */
-static int scratch_database(retort *r, scratch *sc)
-{
-	rt_buf name = RT_BUF_INIT, sql = RT_BUF_INIT;
-	scratch_name(&name);
-	rt_buf_printf(&sql, "CREATE DATABASE %s", name.ptr);
-	retort_dberror e = { .offset = -1 };
-	int rc = rt_project_connect(r);
-	if (!rc)
-		drop_stale_scratch(r);
-	if (!rc && (rc = exec_on(r, r->conn, sql.ptr, &e)) && !strcmp(e.sqlstate, "42501")) {
-		/* no CREATEDB: a schema in the project's own database */
-		rt_err_clear(&r->err);
-		sc->conn = r->conn;
-		rc = scratch_schema(r, sc);
-		goto done;
-	}
-	if (rc) {
-		rc = scratch_fail(r, rc, "cannot make a scratch database for the model "
-			      "(set dev_url, or grant CREATEDB)");
-		goto done;
-	}
-	sc->dbname = rt_buf_detach(&name);
-	rt_buf_clear(&sql);
-	rt_buf_printf(&sql, "COMMENT ON DATABASE %s IS '" SCRATCH_MARK "%lld'", sc->dbname,
-		      (long long)time(NULL));
-	if ((rc = exec_on(r, r->conn, sql.ptr, NULL)))
-		goto done;
-	rc = connect_to(r, &r->url, sc->dbname, NULL, &sc->conn);
-	sc->own = sc->conn != NULL;
-done:
-	rt_buf_free(&name);
-	rt_buf_free(&sql);
-	return rc;
-}
-
 static int scratch_open(retort *r, scratch *sc)
 {
 	rt_url u = RT_URL_INIT;
 	const char *dev = r->cfg.dev_url;
-	bool pg = !strcmp(r->dialect->name, "postgresql");
+	const rt_dialect *d = r->dialect;
 	int rc = 0;
 	memset(sc, 0, sizeof(*sc));
-	if (!dev && pg)
-		return scratch_database(r, sc);
-	if (!dev && strcmp(r->dialect->name, "sqlite"))
+	if (!dev && d->scratch_create)
+		return d->scratch_create(r, sc);
+	if (!dev && !d->scratch_in_memory)
 		return rt_error(&r->err, RETORT_ECONFIG,
-				"set 'dev_url' to a scratch %s database for the model",
-				r->dialect->name);
+				"set 'dev_url' to a scratch %s database for the model", d->name);
 	if (dev && (rc = rt_url_parse(&u, dev, "dev_url", &r->err)))
 		return rc;
-	if (dev && rt_dialect_for(u.scheme) != r->dialect) {
+	if (dev && u.dialect != r->dialect) {
 		rc = rt_error(&r->err, RETORT_ECONFIG,
 			      "dev_url is not a %s database, as the project's url is",
 			      r->dialect->name);
 		goto done;
 	}
-	rc = connect_to(r, dev ? &u : NULL, NULL, dev ? u.redacted : NULL, &sc->conn);
+	rc = rt_scratch_connect(r, dev ? &u : NULL, NULL, dev ? u.redacted : NULL, &sc->conn);
 	sc->own = sc->conn != NULL;
-	if (!rc && pg)
-		rc = scratch_schema(r, sc);
+	if (!rc && d->scratch_enter)
+		rc = d->scratch_enter(r, sc);
 done:
 	rt_url_free(&u);
 	return rc;
@@ -392,24 +297,15 @@ int rt_scratch_close(retort *r, rt_scratch *sc, int rc)
 {
 	rt_err saved = r->err;
 	if (sc->txn && sc->conn)
-		exec_on(r, sc->conn, "ROLLBACK", NULL);
+		rt_exec_on(r, sc->conn, "ROLLBACK", NULL);
 	if (sc->own)
 		rt_db_close(r, sc->conn);
-	if (sc->dbname && r->conn) {
-		rt_buf sql = RT_BUF_INIT;
-		/* WITH (FORCE), PostgreSQL 13+: the closed session may not be gone yet */
-		rt_buf_printf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", sc->dbname);
-		retort_dberror e = { .offset = -1 };
-		int drc = exec_on(r, r->conn, sql.ptr, &e);
-		if (drc && !strcmp(e.sqlstate, "42601")) {
-			rt_buf_truncate(&sql, sql.len - strlen(" WITH (FORCE)"));
-			drc = exec_on(r, r->conn, sql.ptr, NULL);
-		}
+	if (sc->dbname && r->conn && r->dialect->scratch_drop) {
+		int drc = r->dialect->scratch_drop(r, sc);
 		if (drc && !rc)
-			rc = scratch_fail(r, drc, "cannot drop the scratch database");
+			rc = rt_scratch_fail(r, drc, "cannot drop the scratch database");
 		else
 			r->err = saved;
-		rt_buf_free(&sql);
 	} else {
 		r->err = saved;
 	}
@@ -421,18 +317,6 @@ int rt_scratch_close(retort *r, rt_scratch *sc, int rc)
 	return rc;
 }
 
-/* s into out, percent-encoded where a URL would misread it. */
-static void put_pct(rt_buf *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || strchr("-._~", c))
-			rt_buf_putc(out, (char)c);
-		else
-			rt_buf_printf(out, "%%%02X", c);
-	}
-}
-
 int rt_scratch_own_database(retort *r, rt_scratch *sc, char **sa_url)
 {
 	memset(sc, 0, sizeof(*sc));
@@ -440,58 +324,11 @@ int rt_scratch_own_database(retort *r, rt_scratch *sc, char **sa_url)
 	int rc = rt_project_url(r);
 	if (rc)
 		return rc;
+	if (!r->dialect->scratch_own)
+		return rt_error(&r->err, RETORT_EUNSUPPORTED, "retort cannot make a scratch %s "
+				"database yet", r->dialect->name);
 	rt_buf url = RT_BUF_INIT;
-	if (!strcmp(r->dialect->name, "sqlite")) {
-		const char *tmp = getenv("TMPDIR");
-		rt_buf path = RT_BUF_INIT;
-		rt_buf_printf(&path, "%s/retort_scratch_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		int fd = mkstemp(path.ptr);
-		if (fd < 0) {
-			rc = rt_error(&r->err, RETORT_EIO, "cannot make a scratch database file "
-				      "'%s': %s", path.ptr, strerror(errno));
-			rt_buf_free(&path);
-			return rc;
-		}
-		close(fd);
-		sc->file = rt_buf_detach(&path);
-		rt_url u = RT_URL_INIT;
-		u.database = sc->file;
-		rc = connect_to(r, &u, NULL, NULL, &sc->conn);
-		sc->own = sc->conn != NULL;
-		rt_buf_printf(&url, "sqlite:///%s", sc->file);
-	} else {
-		if (!(rc = scratch_database(r, sc)) && sc->txn)
-			rc = rt_error(&r->err, RETORT_EDB, "the database user may not create "
-				      "databases (CREATEDB), which a second process needs");
-		if (!rc) {
-			const rt_url *u = &r->url;
-			rt_buf_puts(&url, "postgresql://");
-			put_pct(&url, u->user);
-			if (u->password) {
-				rt_buf_putc(&url, ':');
-				put_pct(&url, u->password);
-			}
-			if (u->user || u->password)
-				rt_buf_putc(&url, '@');
-			if (u->host && u->host[0] != '/')
-				rt_buf_puts(&url, u->host);
-			if (u->port)
-				rt_buf_printf(&url, ":%s", u->port);
-			rt_buf_printf(&url, "/%s", sc->dbname);
-			char sep = '?';
-			if (u->host && u->host[0] == '/') {
-				rt_buf_printf(&url, "?host=");
-				put_pct(&url, u->host);
-				sep = '&';
-			}
-			for (size_t i = 0; i < u->query_keys.len; i++, sep = '&') {
-				rt_buf_putc(&url, sep);
-				put_pct(&url, u->query_keys.v[i]);
-				rt_buf_putc(&url, '=');
-				put_pct(&url, u->query_vals.v[i]);
-			}
-		}
-	}
+	rc = r->dialect->scratch_own(r, sc, &url);
 	if (rc) {
 		rc = rt_scratch_close(r, sc, rc);
 		rt_buf_free(&url);
@@ -501,15 +338,6 @@ int rt_scratch_own_database(retort *r, rt_scratch *sc, char **sa_url)
 	return 0;
 }
 
-/* Read the model side: on PostgreSQL the scratch's current schema. */
-static int inspect_scratch(retort *r, rt_schema *out)
-{
-#ifdef RETORT_WITH_POSTGRES
-	if (!strcmp(r->dialect->name, "postgresql"))
-		return rt_inspect_postgres(r, NULL, out);
-#endif
-	return rt_inspect(r, out);
-}
 
 /* retort_interrupt() was called: stop here (the scratch is undone after). */
 static int interrupted(retort *r)
@@ -543,33 +371,20 @@ int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db)
 		 * name): the model is read back in the scratch's own schema,
 		 * whatever the model's statements did to the session.
 		 */
-		rt_strvec path = RT_STRVEC_INIT;
-		bool pg = !strcmp(r->dialect->name, "postgresql");
-		if (pg)
-			rc = rt_db_query(r, "SELECT pg_catalog.current_setting('search_path')",
-					 collect_first, &path);
+		rt_strvec saved = RT_STRVEC_INIT;
+		const rt_dialect *d = r->dialect;
+		if (d->session_save)
+			rc = d->session_save(r, &saved);
 		for (size_t i = 0; !rc && i < paths.len; i++)
 			if (!(rc = interrupted(r)))
 				rc = load_file(r, paths.v[i], renames);
-		if (!rc && pg && path.len) {
-			rt_buf sql = RT_BUF_INIT;
-			rt_buf_puts(&sql, "SELECT pg_catalog.set_config('search_path', '");
-			for (const char *c = path.v[0]; *c; c++) {
-				if (*c == '\'')
-					rt_buf_putc(&sql, '\'');
-				rt_buf_putc(&sql, *c);
-			}
-			rt_buf_printf(&sql, "', %s)", sc.txn ? "true" : "false");
-			rc = rt_db_exec(r, sql.ptr, NULL);
-			rt_buf_free(&sql);
-		}
-		rt_strvec_free(&path);
+		if (!rc && d->session_restore)
+			rc = d->session_restore(r, &saved, sc.txn);
+		rt_strvec_free(&saved);
 		if (!rc && !(rc = interrupted(r)))
-			rc = inspect_scratch(r, out);
-#ifdef RETORT_WITH_POSTGRES
-		if (!rc && db && !strcmp(r->dialect->name, "postgresql"))
-			rt_pg_canon_checks(r, db, out, sc.txn);
-#endif
+			rc = inspect_schema(r, NULL, out); /* the scratch's own schema */
+		if (!rc && db && r->dialect->canon_checks)
+			r->dialect->canon_checks(r, db, out, sc.txn);
 		r->conn = own;
 	}
 	rc = rt_scratch_close(r, &sc, rc);

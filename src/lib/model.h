@@ -48,6 +48,20 @@ int rt_scratch_own_database(retort *r, rt_scratch *sc, char **sa_url);
 /* Undo what opening sc did; returns rc, or the failure to remove it. */
 int rt_scratch_close(retort *r, rt_scratch *sc, int rc);
 
+/* --- For the backends' scratch code (dialect.h) ---------------------------- */
+
+/* Connect to u (NULL: the driver's default, SQLite's memory) as a scratch; what names it. */
+int rt_scratch_connect(retort *r, const rt_url *u, const char *database, const char *what,
+		       retort_conn **out);
+/* "retort_scratch_" and 12 random hex digits. */
+void rt_scratch_name(rt_buf *out);
+/* A failure of the scratch, its message prefixed with what was being done. */
+int rt_scratch_fail(retort *r, int rc, const char *what);
+/* Run sql on conn (the db.c wrappers work on r->conn). */
+int rt_exec_on(retort *r, retort_conn *conn, const char *sql, retort_dberror *e);
+/* A row callback keeping each row's first value in an rt_strvec. */
+int rt_collect_first(void *data, int ncols, const char *const *values);
+
 /* Read the handle's current connection with the dialect's inspector. */
 int rt_inspect(retort *r, rt_schema *out);
 

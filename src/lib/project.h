@@ -45,6 +45,7 @@ struct retort {
 	volatile sig_atomic_t interrupted; /* retort_interrupt() */
 	bool state_ok;
 	rt_state state;
+	unsigned long db_calls;   /* through db.c's wrappers (fault injection counts them) */
 };
 
 /* Load the revision files and build the graph, once. */

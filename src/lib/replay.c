@@ -72,7 +72,7 @@ size_t rt_replay_differences(retort *r, const rt_schema *a, const rt_schema *b, 
 			     rt_buf *text)
 {
 	rt_diff d;
-	rt_diff_compute(&d, a, b, NULL, r->dialect->name, false);
+	rt_diff_compute(&d, a, b, NULL, false);
 	size_t n = d.n;
 	for (size_t i = 0; i < d.n && (!max || i < max); i++) {
 		if (i)
@@ -84,33 +84,6 @@ size_t rt_replay_differences(retort *r, const rt_schema *a, const rt_schema *b, 
 	rt_diff_free(&d);
 	return n;
 }
-
-/*
- * A fingerprint of the catalog, one query: equal fingerprints are equal
- * schemas; different ones are compared with the inspector.
- */
-static const char *const fingerprint_sql[2] = {
-	/* SQLite */
-	"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
-	/* PostgreSQL, the current schema: relations, columns, constraints, enum types */
-	"WITH ns AS (SELECT pg_catalog.to_regnamespace(pg_catalog.current_schema()) AS oid) "
-	"SELECT c.relkind::text, c.relname::text, '', CASE WHEN c.relkind = 'i' THEN "
-	"pg_catalog.pg_get_indexdef(c.oid) WHEN c.relkind IN ('v', 'm') THEN "
-	"pg_catalog.pg_get_viewdef(c.oid) END FROM pg_catalog.pg_class c, ns "
-	"WHERE c.relnamespace = ns.oid "
-	"UNION ALL SELECT 'c', c.relname::text, a.attname::text, "
-	"pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text || ' ' || "
-	"coalesce(pg_catalog.pg_get_expr(d.adbin, d.adrelid), '') FROM pg_catalog.pg_class c "
-	"JOIN ns ON c.relnamespace = ns.oid JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
-	"AND a.attnum > 0 AND NOT a.attisdropped LEFT JOIN pg_catalog.pg_attrdef d ON "
-	"d.adrelid = c.oid AND d.adnum = a.attnum WHERE c.relkind IN ('r', 'p', 'v', 'm') "
-	"UNION ALL SELECT 'k', c.relname::text, k.conname::text, "
-	"pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k "
-	"JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN ns ON c.relnamespace = ns.oid "
-	"UNION ALL SELECT 'T', t.typname::text, '', (SELECT string_agg(enumlabel::text, ',' "
-	"ORDER BY enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) "
-	"FROM pg_catalog.pg_type t JOIN ns ON t.typnamespace = ns.oid WHERE t.typtype = 'e'"
-};
 
 /* One row, its fields joined by \x1f, every run of blanks in them one space. */
 static int add_row(void *data, int ncols, const char *const *values)
@@ -139,8 +112,11 @@ int rt_replay_fingerprint(retort *r, retort_conn *conn, rt_strvec *out)
 	rt_strvec_clear(out);
 	retort_conn *own = r->conn;
 	r->conn = conn;
-	bool pg = !strcmp(r->dialect->name, "postgresql");
-	int rc = rt_db_query(r, fingerprint_sql[pg], add_row, out);
+	/* equal fingerprints are equal schemas (dialect.h) */
+	int rc = r->dialect->fingerprint_sql
+			 ? rt_db_query(r, r->dialect->fingerprint_sql, add_row, out)
+			 : rt_error(&r->err, RETORT_EUNSUPPORTED, "retort cannot compare %s "
+				    "schemas yet", r->dialect->name);
 	r->conn = own;
 	rt_strvec_sort(out); /* byte order, whatever the database's collation */
 	return rc;

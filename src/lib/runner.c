@@ -336,7 +336,7 @@ static int step_opening(run *u, bool begin, bool in_txn, bool check_lock, bool *
 	*moved = false;
 	if (begin) {
 		rt_log(r, RETORT_LOG_DEBUG, "BEGIN");
-		rt_buf_puts(&sql, "BEGIN; ");
+		rt_buf_printf(&sql, "%s ", d->begin_sql);
 	}
 	if ((begin || in_txn) && d->lock_table_mode)
 		rt_buf_printf(&sql, "LOCK TABLE %s%s; ", u->table.ptr, d->lock_table_mode);

@@ -181,6 +181,15 @@ static void out_stmt(run *u, const char *sql)
 	rt_buf_free(&b);
 }
 
+/* A line of the script, then a blank one. */
+static void out_line(run *u, const char *line)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s\n\n", line);
+	rt_run_out_text(u, b.ptr);
+	rt_buf_free(&b);
+}
+
 /* SQL at -v, without the blank lines a section ends with. */
 void rt_run_debug_sql(run *u, const char *sql)
 {
@@ -205,7 +214,7 @@ int rt_run_begin(run *u)
 {
 	if (u->offline) {
 		if (u->r->dialect->transactional_ddl)
-			rt_run_out_text(u, "BEGIN;\n\n");
+			out_line(u, u->r->dialect->begin_sql);
 		return 0;
 	}
 	rt_log(u->r, RETORT_LOG_DEBUG, "BEGIN");
@@ -216,7 +225,7 @@ int rt_run_commit(run *u)
 {
 	if (u->offline) {
 		if (u->r->dialect->transactional_ddl)
-			rt_run_out_text(u, "COMMIT;\n\n");
+			out_line(u, u->r->dialect->commit_sql);
 		return 0;
 	}
 	rt_log(u->r, RETORT_LOG_DEBUG, "COMMIT");
@@ -308,17 +317,21 @@ static int ensure_once(run *u, bool with_log);
 
 /*
  * Two first runs that do not share a run lock (different version tables)
- * may race to create retort_log: even with IF NOT EXISTS, PostgreSQL's
- * loser fails on a unique index of its catalog (23505), or finds the row
- * type or the relation made a moment before its own check saw them (42710,
- * 42P07), or adds a column another runner added first (42701), although
- * the table is there a moment later.  On those errors
- * only, try again (then it exists).
+ * may race to create retort_log: even with IF NOT EXISTS, the loser may
+ * fail although the table is there a moment later (PostgreSQL: on a unique
+ * index of its catalog, or on the row type or a column made a moment
+ * before its own check saw them).  On those errors only (the backend's
+ * create_race_sqlstates), try again (then it exists).
  */
 static bool lost_create_race(const retort *r)
 {
-	return strstr(r->err.msg, "(SQLSTATE 23505)") || strstr(r->err.msg, "(SQLSTATE 42P07)") ||
-	       strstr(r->err.msg, "(SQLSTATE 42710)") || strstr(r->err.msg, "(SQLSTATE 42701)");
+	char tag[32];
+	for (const char *const *st = r->dialect->create_race_sqlstates; st && *st; st++) {
+		snprintf(tag, sizeof(tag), "(SQLSTATE %s)", *st);
+		if (strstr(r->err.msg, tag))
+			return true;
+	}
+	return false;
 }
 
 int rt_run_ensure_tables(run *u, bool with_log)

@@ -5,6 +5,7 @@
  * breaks down (SQLite's CHECK constraints, collations and generated
  * expressions, which live only in the CREATE TABLE text).
  */
+#include "dialect.h"
 #include "schema.h"
 #include "util/xalloc.h"
 
@@ -496,25 +497,18 @@ void rt_expr_normalise(rt_buf *out, const char *expr)
  * makes a rowid alias).  PostgreSQL's format_type() is already canonical;
  * the table maps the SQL-standard spellings a model may still hold.
  */
-static const char *const pg_synonyms[][2] = {
-	{ "int", "integer" }, { "int4", "integer" }, { "int8", "bigint" },
-	{ "int2", "smallint" }, { "serial", "integer" }, { "bigserial", "bigint" },
-	{ "bool", "boolean" }, { "float8", "double precision" }, { "float4", "real" },
-	{ "varchar", "character varying" }, { "timestamptz", "timestamp with time zone" },
-	{ "timestamp", "timestamp without time zone" }, { "decimal", "numeric" },
-	{ NULL, NULL }
-};
-
 void rt_type_normalise(rt_buf *out, const char *dialect, const char *type)
 {
 	rt_buf b = RT_BUF_INIT;
 	rt_expr_normalise(&b, type ? type : "");
-	if (dialect && !strcmp(dialect, "postgresql")) {
+	const rt_dialect *d = dialect ? rt_dialect_named(dialect) : NULL;
+	const char *const(*syn)[2] = d ? d->type_synonyms : NULL;
+	if (syn) {
 		size_t paren = strcspn(b.ptr, "(");
-		for (size_t i = 0; pg_synonyms[i][0]; i++) {
-			size_t n = strlen(pg_synonyms[i][0]);
-			if (paren == n && !strncmp(b.ptr, pg_synonyms[i][0], n)) {
-				rt_buf_puts(out, pg_synonyms[i][1]);
+		for (size_t i = 0; syn[i][0]; i++) {
+			size_t n = strlen(syn[i][0]);
+			if (paren == n && !strncmp(b.ptr, syn[i][0], n)) {
+				rt_buf_puts(out, syn[i][1]);
 				rt_buf_puts(out, b.ptr + n);
 				rt_buf_free(&b);
 				return;
@@ -544,56 +538,14 @@ bool rt_expr_mentions(const char *expr, const char *name)
 	}
 }
 
-/* Words that may not stand bare as a name (the common ones; others quote). */
-static const char *const reserved[] = {
-	"add", "all", "alter", "and", "as", "asc", "between", "by", "case", "check",
-	"collate", "column", "constraint", "create", "default", "delete", "desc",
-	"distinct", "drop", "else", "end", "exists", "foreign", "from", "group",
-	"having", "in", "index", "insert", "into", "is", "join", "key", "limit",
-	"not", "null", "on", "or", "order", "primary", "references", "select", "set",
-	"table", "then", "to", "transaction", "trigger", "union", "unique", "update",
-	"user", "using", "values", "view", "when", "where", "with", NULL
-};
-
-void rt_put_name(rt_buf *b, const char *name)
-{
-	bool plain = (*name >= 'a' && *name <= 'z') || *name == '_';
-	for (const char *p = name; plain && *p; p++)
-		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
-	for (size_t i = 0; plain && reserved[i]; i++)
-		plain = strcmp(reserved[i], name) != 0;
-	if (plain)
-		rt_buf_puts(b, name);
-	else
-		rt_buf_put_ident(b, name);
-}
-
-/* PostgreSQL's reserved and type/function-name keywords (pg_get_keywords()
-   catcode R and T), which may not stand bare as a table or column name. */
-static const char *const pg_reserved[] = {
-	"all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
-	"authorization", "binary", "both", "case", "cast", "check", "collate", "collation",
-	"column", "concurrently", "constraint", "create", "cross", "current_catalog",
-	"current_date", "current_role", "current_schema", "current_time",
-	"current_timestamp", "current_user", "default", "deferrable", "desc", "distinct",
-	"do", "else", "end", "except", "false", "fetch", "for", "foreign", "freeze", "from",
-	"full", "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect",
-	"into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit",
-	"localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on",
-	"only", "or", "order", "outer", "overlaps", "placing", "primary", "references",
-	"returning", "right", "select", "session_user", "similar", "some", "symmetric",
-	"table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user",
-	"using", "variadic", "verbose", "when", "where", "window", "with", NULL
-};
-
-void rt_pg_put_name(rt_buf *b, const char *name)
+void rt_put_name_unless(rt_buf *b, const char *name, const char *also, const char *const *reserved)
 {
 	bool plain = (*name >= 'a' && *name <= 'z') || *name == '_';
 	for (const char *p = name; plain && *p; p++)
 		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-			*p == '$';
-	for (size_t i = 0; plain && pg_reserved[i]; i++)
-		plain = strcmp(pg_reserved[i], name) != 0;
+			strchr(also, *p);
+	for (size_t i = 0; plain && reserved[i]; i++)
+		plain = strcmp(reserved[i], name) != 0;
 	if (plain)
 		rt_buf_puts(b, name);
 	else

@@ -159,11 +159,14 @@ void rt_expr_normalise(rt_buf *out, const char *expr);
 char *rt_expr_normalised(const char *expr);
 /* Normalise a column type for dialect ("sqlite", "postgresql"). */
 void rt_type_normalise(rt_buf *out, const char *dialect, const char *type);
+/*
+ * Append name as SQL: bare when it is a plain lower-case identifier (also
+ * holding the characters of `also` after its first) and not one of
+ * reserved (NULL-ended), else quoted: a backend's renderer, with its words.
+ */
+void rt_put_name_unless(rt_buf *b, const char *name, const char *also,
+			const char *const *reserved);
 /* Whether expr uses the identifier name (a whole token, case-insensitive). */
 bool rt_expr_mentions(const char *expr, const char *name);
-/* Append name as SQL: bare when it is a plain lower-case identifier. */
-void rt_put_name(rt_buf *b, const char *name);
-/* The same for PostgreSQL: quoted also when it is one of its reserved words. */
-void rt_pg_put_name(rt_buf *b, const char *name);
 
 #endif

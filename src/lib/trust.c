@@ -34,7 +34,7 @@ static int render_from_empty(retort *r, const rt_schema *s, bool down, rt_buf *o
 	rt_schema empty;
 	memset(&empty, 0, sizeof(empty));
 	rt_diff d;
-	rt_diff_compute(&d, down ? s : &empty, down ? &empty : s, NULL, r->dialect->name, false);
+	rt_diff_compute(&d, down ? s : &empty, down ? &empty : s, NULL, false);
 	int rc = rt_diff_render(out, &d, r->dialect->name, &r->err);
 	rt_diff_free(&d);
 	return rc;
@@ -172,9 +172,7 @@ static int replay_open(retort *r, replay *p)
 	int rc = rt_scratch_own_database(r, &p->sc, &p->url);
 	/* nothing on a scratch database needs to survive a crash */
 	if (!rc)
-		rc = rt_replay_exec(r, p->sc.conn, !strcmp(r->dialect->name, "postgresql")
-					   ? "SET synchronous_commit = off"
-					   : "PRAGMA synchronous = OFF");
+		rc = rt_replay_exec(r, p->sc.conn, r->dialect->no_durability_sql);
 	return rc;
 }
 
@@ -218,52 +216,42 @@ static int fingerprint(replay *p, rt_strvec *out)
 	return rt_replay_fingerprint(p->r, p->sc.conn, out);
 }
 
-/* A row's key (the first fields: kind, name, column) and its words for a person. */
-static size_t row_key(const char *row, bool pg)
+/* A row's key (its first three fields: kind, name, part; dialect.h). */
+static size_t row_key(const char *row)
 {
 	const char *p = row;
-	for (int f = 0; f < (pg ? 3 : 2) && p; f++) {
+	for (int f = 0; f < 3 && p; f++) {
 		p = strchr(p, '\x1f');
 		p = p ? p + 1 : NULL;
 	}
 	return p ? (size_t)(p - row) : strlen(row);
 }
 
-static void row_words(rt_buf *out, const char *row, bool pg)
+/* A row in words for a person: "index ix_a", "column users.email". */
+static void row_words(rt_buf *out, const char *row)
 {
-	char kind[16] = "", name[256] = "", col[256] = "";
+	char kind[32] = "", name[256] = "", part[256] = "";
 	const char *f[3] = { row, NULL, NULL };
 	for (int i = 1; i < 3; i++)
 		f[i] = f[i - 1] && strchr(f[i - 1], '\x1f') ? strchr(f[i - 1], '\x1f') + 1 : NULL;
 	snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(f[0], "\x1f"), f[0]);
 	if (f[1])
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(f[1], "\x1f"), f[1]);
-	if (pg && f[2])
-		snprintf(col, sizeof(col), "%.*s", (int)strcspn(f[2], "\x1f"), f[2]);
-	if (!strcmp(col, "\\N"))
-		col[0] = '\0';
-	static const char *const pgkinds[][2] = { { "r", "table" },    { "i", "index" },
-						  { "v", "view" },     { "S", "sequence" },
-						  { "T", "type" },     { "m", "materialized view" },
-						  { "p", "table" },    { "c", "column" },
-						  { "k", "constraint" } };
-	const char *k = kind;
-	for (size_t i = 0; pg && i < sizeof(pgkinds) / sizeof(pgkinds[0]); i++)
-		if (!strcmp(kind, pgkinds[i][0]))
-			k = pgkinds[i][1];
-	if (!strcmp(kind, "c") && pg)
-		rt_buf_printf(out, "column %s.%s", name, col);
-	else if (!strcmp(kind, "k") && pg)
-		rt_buf_printf(out, "constraint %s on %s", col, name);
+	if (f[2])
+		snprintf(part, sizeof(part), "%.*s", (int)strcspn(f[2], "\x1f"), f[2]);
+	if (!strcmp(kind, "column"))
+		rt_buf_printf(out, "column %s.%s", name, part);
+	else if (!strcmp(kind, "constraint"))
+		rt_buf_printf(out, "constraint %s on %s", part, name);
 	else
-		rt_buf_printf(out, "%s %s", k, name);
+		rt_buf_printf(out, "%s %s", kind, name);
 }
 
 /*
  * The differences between two fingerprints (sorted rows), in words:
  * "leaves index ix_a", "lacks column users.email", "changes table t".
  */
-static void fingerprint_diff(const rt_strvec *want, const rt_strvec *now, bool pg, rt_buf *why)
+static void fingerprint_diff(const rt_strvec *want, const rt_strvec *now, rt_buf *why)
 {
 	rt_strvec lines = RT_STRVEC_INIT;
 	size_t i = 0, j = 0;
@@ -275,11 +263,11 @@ static void fingerprint_diff(const rt_strvec *want, const rt_strvec *now, bool p
 			i++, j++;
 			continue;
 		}
-		size_t ka = a ? row_key(a, pg) : 0, kb = b ? row_key(b, pg) : 0;
+		size_t ka = a ? row_key(a) : 0, kb = b ? row_key(b) : 0;
 		int kc = !a ? 1 : !b ? -1 : ka == kb && !memcmp(a, b, ka) ? 0 : strcmp(a, b);
 		rt_buf line = RT_BUF_INIT;
 		rt_buf_puts(&line, kc == 0 ? "changes " : kc < 0 ? "lacks " : "leaves ");
-		row_words(&line, kc > 0 ? b : a, pg);
+		row_words(&line, kc > 0 ? b : a);
 		i += kc <= 0;
 		j += kc >= 0;
 		if (!lines.len || strcmp(lines.v[lines.len - 1], line.ptr))
@@ -326,7 +314,33 @@ static bool same_rows(const rt_strvec *a, const rt_strvec *b)
 	return true;
 }
 
+/*
+ * in: the revisions to verify (range, or all); need: those and what they
+ * stand on (their ancestors), which are upgraded without checks.
+ */
+static int verify_marks(retort *r, const char *range, uint8_t *in, uint8_t *need)
+{
+	const rt_graph *g = &r->graph;
+	if (!range) {
+		memset(in, 1, g->n);
+		memset(need, 1, g->n);
+		return 0;
+	}
+	int rc = rt_mark_range(in, g, range, &r->err);
+	uint32_t *stack = rt_xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
+	for (uint32_t i = 0; !rc && i < g->n; i++)
+		if (in[i])
+			rt_graph_mark(g, i, RT_WALK_UP, NULL, 0, need, stack);
+	free(stack);
+	return rc;
+}
+
 int retort_verify(retort *r)
+{
+	return retort_verify_range(r, NULL);
+}
+
+int retort_verify_range(retort *r, const char *range)
 {
 	rt_err_clear(&r->err);
 	int rc = rt_project_url(r);
@@ -335,23 +349,38 @@ int retort_verify(retort *r)
 	if (rc)
 		return rc;
 	const rt_graph *g = &r->graph;
-	bool pg = !strcmp(r->dialect->name, "postgresql");
+	uint8_t *in = rt_xcalloc(g->n ? g->n : 1, 1), *need = rt_xcalloc(g->n ? g->n : 1, 1);
+	if ((rc = verify_marks(r, range, in, need))) {
+		free(in);
+		free(need);
+		return rc;
+	}
 	replay p;
 	rc = replay_open(r, &p);
 	rt_strvec before = RT_STRVEC_INIT, after = RT_STRVEC_INIT, now = RT_STRVEC_INIT;
 	rt_buf why = RT_BUF_INIT;
 	size_t nfailed = 0, nchecked = 0;
-	if (!rc)
-		rc = fingerprint(&p, &before);
+	bool stale = true; /* before is not the scratch's schema now */
 	for (uint32_t k = 0; !rc && k < g->n; k++) {
-		const rt_revfile *rf = g->nodes[g->order[k]].rf;
+		uint32_t node = g->order[k];
+		const rt_revfile *rf = g->nodes[node].rf;
+		if (!need[node])
+			continue;
+		if (!in[node]) { /* below the range: upgraded, not checked */
+			rc = run_section(&p, rf, true);
+			stale = true;
+			continue;
+		}
+		if (stale && (rc = fingerprint(&p, &before)))
+			break;
+		stale = false;
 		if ((rc = run_section(&p, rf, true)) || (rc = fingerprint(&p, &after)) ||
 		    (rc = run_section(&p, rf, false)) || (rc = fingerprint(&p, &now)))
 			break;
 		nchecked++;
 		if (!same_rows(&before, &now)) {
 			rt_buf_clear(&why);
-			fingerprint_diff(&before, &now, pg, &why);
+			fingerprint_diff(&before, &now, &why);
 			nfailed++;
 			rt_log(r, RETORT_LOG_ERROR, "%s: downgrade of %s %s", rf->path, rf->id,
 			       why.len ? why.ptr : "does not undo its upgrade");
@@ -364,7 +393,8 @@ int retort_verify(retort *r)
 			if (!rc)
 				rc = replay_open(r, &p);
 			for (uint32_t i = 0; !rc && i <= k; i++)
-				rc = run_section(&p, g->nodes[g->order[i]].rf, true);
+				if (need[g->order[i]])
+					rc = run_section(&p, g->nodes[g->order[i]].rf, true);
 			if (!rc)
 				rc = fingerprint(&p, &before);
 			continue;
@@ -373,7 +403,7 @@ int retort_verify(retort *r)
 			break;
 		if (!same_rows(&after, &now)) {
 			rt_buf_clear(&why);
-			fingerprint_diff(&after, &now, pg, &why);
+			fingerprint_diff(&after, &now, &why);
 			nfailed++;
 			rt_log(r, RETORT_LOG_ERROR, "%s: upgrade of %s run again after its downgrade "
 			       "%s", rf->path, rf->id, why.len ? why.ptr : "gives another schema");
@@ -382,8 +412,10 @@ int retort_verify(retort *r)
 		before = now;
 		now = tmp;
 	}
+	free(in);
+	free(need);
 	/* the history must end where the team says it should: the model */
-	bool model = !rc && rt_model_exists(r);
+	bool model = !rc && !range && rt_model_exists(r);
 	if (model) {
 		rt_schema made, want;
 		rt_renames renames;
@@ -463,7 +495,7 @@ int retort_drift(retort *r)
 	size_t n = 0;
 	if (!rc) {
 		rt_diff d;
-		rt_diff_compute(&d, &made, &live, NULL, r->dialect->name, false);
+		rt_diff_compute(&d, &made, &live, NULL, false);
 		for (size_t i = 0; i < d.n; i++) {
 			rt_buf line = RT_BUF_INIT;
 			drift_line(&line, &d.ops[i]);

@@ -20,6 +20,7 @@
  * after the scheme: a malformed URL may have its password anywhere.
  */
 #include "url.h"
+#include "dialect.h"
 
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -29,19 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* The recognised schemes (without +driver), compared case-insensitively. */
-static const struct {
-	const char *name;
-	rt_scheme scheme;
-} schemes[] = {
-	{ "sqlite", RT_SCHEME_SQLITE },
-	{ "postgresql", RT_SCHEME_POSTGRESQL },
-	{ "postgres", RT_SCHEME_POSTGRESQL },
-	{ "pgsql", RT_SCHEME_POSTGRESQL },
-	{ "mysql", RT_SCHEME_MYSQL },
-	{ "mariadb", RT_SCHEME_MYSQL },
-};
 
 /* Positions of the parts of the text after "://" (offsets into it). */
 typedef struct url_parts {
@@ -122,15 +110,14 @@ static int find_scheme(rt_url *u, const char *s, size_t n, const char *where,
 		return fail(err, where, "bad database URL: empty scheme");
 	if (plus && base + 1 == n)
 		return fail(err, where, "bad database URL: empty driver after '+'");
-	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		if (strlen(schemes[i].name) == base &&
-		    strncasecmp(schemes[i].name, s, base) == 0) {
-			u->scheme = schemes[i].scheme;
-			u->scheme_name = rt_xstrndup(s, base);
-			if (plus && base + 1 < n)
-				u->driver = rt_xstrndup(plus + 1, n - base - 1);
-			return 0;
-		}
+	/* the schemes each backend answers to (without +driver), in any case */
+	const rt_dialect *d = rt_dialect_for_scheme(s, base);
+	if (d) {
+		u->dialect = d;
+		u->scheme_name = rt_xstrndup(s, base);
+		if (plus && base + 1 < n)
+			u->driver = rt_xstrndup(plus + 1, n - base - 1);
+		return 0;
 	}
 	if (where && *where)
 		return rt_error(err, RETORT_EURL,
@@ -292,8 +279,8 @@ static char *redact_parts(const char *s, size_t prefix, const url_parts *p)
 	return rt_buf_detach(&b);
 }
 
-static int parse_sqlite(rt_url *u, const url_parts *p, const char *where,
-			rt_err *err)
+/* scheme:///path: a file (url_is_path), not a server. */
+static int parse_path(rt_url *u, const url_parts *p, const char *where, rt_err *err)
 {
 	if (p->path != 0)
 		return fail(err, where, "bad database URL: a sqlite URL takes no host (write sqlite:///file.db)");
@@ -337,9 +324,9 @@ int rt_url_parse(rt_url *u, const char *s, const char *where, rt_err *err)
 		return fail(err, where, "bad database URL: expected scheme://..., e.g. sqlite:///app.db");
 	if ((rc = find_scheme(u, s, (size_t)(sep - s), where, err)) < 0)
 		goto done;
-	split_parts(&p, sep + 3, u->scheme != RT_SCHEME_SQLITE);
-	if (u->scheme == RT_SCHEME_SQLITE)
-		rc = parse_sqlite(u, &p, where, err);
+	split_parts(&p, sep + 3, !u->dialect->url_is_path);
+	if (u->dialect->url_is_path)
+		rc = parse_path(u, &p, where, err);
 	else
 		rc = parse_server(u, &p, where, err);
 	if (rc < 0)

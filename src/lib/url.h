@@ -17,14 +17,10 @@
 #include "error.h"
 #include "util/vec.h"
 
-typedef enum rt_scheme {
-	RT_SCHEME_SQLITE,
-	RT_SCHEME_POSTGRESQL,
-	RT_SCHEME_MYSQL
-} rt_scheme;
+struct rt_dialect;
 
 typedef struct rt_url {
-	rt_scheme scheme;
+	const struct rt_dialect *dialect; /* the scheme's backend (dialect.h) */
 	char *scheme_name; /* as written, without +driver: "postgres", "mariadb" */
 	char *driver;      /* the +driver suffix, or NULL */
 	char *user;        /* decoded, or NULL */

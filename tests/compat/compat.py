@@ -15,9 +15,10 @@ the version table's rows after, and the tables that exist after.
 Normalisation is limited to formatting noise: Alembic's logging prefix,
 retort's step timings ("(12 ms)"), retort's note naming the database, and
 the order of lines Alembic prints from Python sets (`heads`, `branches`,
-`current`: compared as sorted lists).
+`current`: compared as sorted lists), and of what it prints from a set on
+one line (a revision's children, its branch labels).
 
-  compat.py [--size small|full] [--seed N] [--only SHAPE] [--show N]
+  compat.py [--size small|full] [--seed N] [--only SHAPE] [--show N] [--jobs N]
 
 Exit 0 when every case agrees or differs only as tests/compat/allowed.txt
 lists (each entry points at its line in the README); 1 otherwise, with the
@@ -212,13 +213,17 @@ SET_ORDERED = ("heads", "branches", "current")
 PATH = re.compile(r"^Path: .*/mig/versions/(\w+)_r\.(py|sql)$")
 
 
-SET_LINE = re.compile(r"^(Branches into: )(.*)$")
+SET_LINE = re.compile(r"^(Branches into: |Branch names: )(.*)$")
+# a revision's branch labels, "(L4, L0, L1)": Alembic keeps them in a Python set
+LABEL_SET = re.compile(r"\(([\w.-]+(?:, [\w.-]+)+)\)")
 
 
 def norm_stdout(cmd, text):
     lines = [PATH.sub(r"Path: \1", l.rstrip()) for l in text.splitlines() if l.strip()]
     # Alembic prints a revision's children from a Python set
     lines = [SET_LINE.sub(lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))), l)
+             for l in lines]
+    lines = [LABEL_SET.sub(lambda m: "(" + ", ".join(sorted(m.group(1).split(", "))) + ")", l)
              for l in lines]
     if cmd[0] in SET_ORDERED:
         lines = sorted(lines)
@@ -321,6 +326,16 @@ def cases_for(name, graph, rng, size):
     return out
 
 
+def run_graph(job):
+    """Every case of one graph, in its own folder: [(case, result)]."""
+    tmp, name, graph, cases = job
+    root = os.path.join(tmp, name)
+    a, r = write_projects(root, graph)
+    out = [(case, compare(a, r, case)) for case in cases]
+    shutil.rmtree(root, ignore_errors=True)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", default="small", choices=("small", "full"))
@@ -328,6 +343,7 @@ def main():
     ap.add_argument("--only")
     ap.add_argument("--show", type=int, default=30)
     ap.add_argument("--random", type=int, default=None, help="random graphs (default: 4 small, 200 full)")
+    ap.add_argument("--jobs", type=int, default=1, help="graphs compared at once (processes)")
     args = ap.parse_args()
     sorted_listing()
     rng = random.Random(args.seed)
@@ -342,11 +358,17 @@ def main():
     shown = 0
     per_cmd = {}
     with tempfile.TemporaryDirectory(prefix="retort-compat-") as tmp:
-        for name, graph in graphs:
-            root = os.path.join(tmp, name)
-            a, r = write_projects(root, graph)
-            for case in cases_for(name, graph, rng, args.size):
-                res = compare(a, r, case)
+        # the cases are drawn in graph order, whatever the number of jobs
+        jobs = [(tmp, name, graph, cases_for(name, graph, rng, args.size))
+                for name, graph in graphs]
+        if args.jobs > 1:
+            import multiprocessing
+            pool = multiprocessing.get_context("fork").Pool(args.jobs)
+            results = pool.imap(run_graph, jobs)
+        else:
+            pool, results = None, map(run_graph, jobs)
+        for graph_results in results:
+            for case, res in graph_results:
                 if res is None:
                     continue
                 cmd = case.argv[0]
@@ -365,7 +387,10 @@ def main():
                     stat[1] += 1
                     if shown < args.show:
                         shown += 1
-                        print("DIFF %s\n     %s" % (case.key(), "\n     ".join(res)))
+                        print("DIFF %s\n     %s" % (case.key(), "\n     ".join(res)), flush=True)
+        if pool:
+            pool.close()
+            pool.join()
     for cmd, (p, f, i) in sorted(per_cmd.items()):
         print("# %-10s %5d agree, %4d differ, %4d where Alembic fails internally" % (cmd, p, f, i))
     print("# %d cases agree (%d of them as allowed.txt lists), %d where Alembic fails internally"

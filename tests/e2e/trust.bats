@@ -195,6 +195,28 @@ setup() {
 	expect_no_match "$stderr" "a00000000001"
 }
 
+@test "verify A:B checks only the range, on what the revisions below it made" {
+	mkrev a00000000001 "" "base" "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER);" "DROP TABLE t;"
+	mkrev a00000000002 a00000000001 "broken below" "CREATE TABLE u (id INTEGER);" ""
+	mkrev a00000000003 a00000000002 "needs t and u" "ALTER TABLE u ADD COLUMN b INTEGER; CREATE INDEX ix_t_a ON t (a);" \
+		"DROP INDEX ix_t_a; ALTER TABLE u DROP COLUMN b;"
+	mkrev a00000000004 a00000000003 "broken above" "CREATE TABLE w (id INTEGER);" ""
+	run --separate-stderr retort verify a00000000003:a00000000003
+	expect_status 0
+	expect_match "$stderr" "^1 revision verified"
+	run --separate-stderr retort verify a00000000003:
+	expect_status 1
+	expect_match "$stderr" "downgrade of a00000000004 leaves table w"
+	expect_no_match "$stderr" "a00000000002"
+	expect_match "$stderr" "1 problem in 2 revisions"
+	run --separate-stderr retort verify
+	expect_match "$stderr" "2 problems in 4 revisions"
+	run --separate-stderr retort verify a00000000003 a00000000004
+	expect_status 2
+	run --separate-stderr retort verify nosuch:
+	expect_status 2
+}
+
 @test "verify: an Alembic revision without SQL, and SQL that fails, name the file" {
 	mkrev a00000000001 "" "base" "CREATE TABLE t (id INTEGER);" "DROP TABLE nosuch;"
 	run --separate-stderr retort verify

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "backends/postgresql/postgresql.h"
 #include "db.h"
 #include "diff.h"
 #include "inspect.h"
@@ -36,7 +37,7 @@ static void catalog(rt_schema *s, const char *sql)
 {
 	retort *r = mem();
 	assert_int_equal(rt_db_exec(r, sql, NULL), 0);
-	assert_int_equal(rt_inspect_sqlite(r, s), 0);
+	assert_int_equal(rt_inspect(r, s), 0);
 	retort_free(r);
 }
 
@@ -54,7 +55,7 @@ static void compare(pair *p, const char *from, const char *to)
 	catalog(&p->from, from);
 	catalog(&p->to, to);
 	rt_model_renames(&p->renames, to);
-	rt_diff_compute(&p->d, &p->from, &p->to, &p->renames, "sqlite", true);
+	rt_diff_compute(&p->d, &p->from, &p->to, &p->renames, true);
 	assert_int_equal(rt_diff_render(&p->sql, &p->d, "sqlite", NULL), 0);
 }
 
@@ -95,9 +96,9 @@ static void assert_round_trip(const char *from, const char *to)
 		fail_msg("upgrade SQL failed: %s\n%s", retort_errmsg(r), p.sql.ptr);
 	assert_int_equal(rt_db_exec(r, "COMMIT", NULL), 0);
 	rt_schema after;
-	assert_int_equal(rt_inspect_sqlite(r, &after), 0);
+	assert_int_equal(rt_inspect(r, &after), 0);
 	rt_diff left;
-	rt_diff_compute(&left, &after, &p.to, NULL, "sqlite", false);
+	rt_diff_compute(&left, &after, &p.to, NULL, false);
 	if (left.n) {
 		rt_buf b = RT_BUF_INIT;
 		rt_op_describe(&b, &left.ops[0]);
@@ -367,7 +368,7 @@ static void pg_render(rt_buf *out, rt_schema *from, rt_schema *to)
 	rt_schema_sort(from);
 	rt_schema_sort(to);
 	rt_buf_init(out);
-	rt_diff_compute(&d, from, to, NULL, "postgresql", true);
+	rt_diff_compute(&d, from, to, NULL, true);
 	assert_int_equal(rt_diff_render(out, &d, "postgresql", NULL), 0);
 	rt_diff_free(&d);
 }

@@ -24,7 +24,7 @@
 #include "util/vec.h"
 
 #ifdef RETORT_WITH_POSTGRES
-#include "drivers/postgres.h"
+#include "backends/postgresql/driver.h"
 
 #define MARK "Zq9MARKpw"
 #define LOCK_NAME "retort:postgres:public:alembic_version"

@@ -769,7 +769,7 @@ static void test_runner__a_fault_at_any_call_leaves_whole_steps(void **state)
 		three_revs(&p);
 		project_open(&p);
 		char at[32];
-		snprintf(at, sizeof(at), "%lu", rt_db_calls() + n);
+		snprintf(at, sizeof(at), "%lu", rt_db_calls(p.r) + n);
 		setenv("RETORT_FAULT_AT", at, 1);
 		int rc = retort_upgrade(p.r, "head", NULL);
 		unsetenv("RETORT_FAULT_AT");

@@ -1,5 +1,5 @@
 /*
- * drivers/pq_load.h: libpq, loaded on first use.
+ * backends/postgresql/pq_load.h: libpq, loaded on first use.
  *
  * The PostgreSQL driver is part of the binary, but libpq (and what it
  * pulls in: Kerberos, LDAP, GnuTLS...) costs every command ~4 ms and ~5 MB
@@ -9,7 +9,7 @@
  * binary copied alone into a container image works wherever Debian's
  * libpq5 (or any libpq 10+) is installed.
  *
- * Only drivers/postgres.c includes this, after <libpq-fe.h>: each PQ name
+ * Only driver.c includes this, after <libpq-fe.h>: each PQ name
  * it uses becomes a call through the table.
  */
 #ifndef RT_LIB_DRIVERS_PQ_LOAD_H

@@ -1,5 +1,5 @@
 /*
- * lint_postgres.c: PostgreSQL's lint rules, on the server's own grammar.
+ * backends/postgresql/lint.c: PostgreSQL's lint rules, on the server's own grammar.
  *
  * Each statement of a section is parsed by libpg_query (PostgreSQL's
  * parser, the same that splits the scripts) into its JSON parse tree, and
@@ -9,6 +9,7 @@
  * yet, so the rules about locks and rewrites leave it alone.
  */
 #include "lint.h"
+#include "postgresql.h"
 
 #include "util/buf.h"
 #include "util/xalloc.h"

@@ -1,5 +1,5 @@
 /*
- * inspect_postgres.c: read an rt_schema from PostgreSQL's pg_catalog.
+ * backends/postgresql/inspect.c: read an rt_schema from PostgreSQL's pg_catalog.
  *
  * Nothing is parsed by hand that the server can say itself: types come
  * from format_type(), defaults, generated expressions, check expressions
@@ -18,6 +18,7 @@
  */
 #include "db.h"
 #include "inspect.h"
+#include "postgresql.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * diff_postgres.c: a diff (diff.h) as PostgreSQL SQL.
+ * backends/postgresql/render.c: a diff (diff.h) as PostgreSQL SQL.
  *
  * PostgreSQL's ALTER TABLE makes every change in place, so unlike SQLite no
  * table is ever rebuilt; what takes care is the order, since the whole
@@ -22,13 +22,36 @@
  * on either side), with the default dropped before and set again after,
  * since a default rarely casts by itself.
  */
-#include "diff.h"
+#include "postgresql.h"
 #include "util/xalloc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* PostgreSQL's reserved and type/function-name keywords (pg_get_keywords()
+   catcode R and T), which may not stand bare as a table or column name. */
+static const char *const pg_reserved[] = {
+	"all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
+	"authorization", "binary", "both", "case", "cast", "check", "collate", "collation",
+	"column", "concurrently", "constraint", "create", "cross", "current_catalog",
+	"current_date", "current_role", "current_schema", "current_time",
+	"current_timestamp", "current_user", "default", "deferrable", "desc", "distinct",
+	"do", "else", "end", "except", "false", "fetch", "for", "foreign", "freeze", "from",
+	"full", "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect",
+	"into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit",
+	"localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on",
+	"only", "or", "order", "outer", "overlaps", "placing", "primary", "references",
+	"returning", "right", "select", "session_user", "similar", "some", "symmetric",
+	"table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user",
+	"using", "variadic", "verbose", "when", "where", "window", "with", NULL
+};
+
+void rt_pg_put_name(rt_buf *b, const char *name)
+{
+	rt_put_name_unless(b, name, "$", pg_reserved);
+}
 
 typedef struct render {
 	rt_buf *out;

@@ -1,11 +1,11 @@
 /*
- * drivers/pq_load.c: libpq's functions, looked up in libpq.so.5 on first
+ * backends/postgresql/pq_load.c: libpq's functions, looked up in libpq.so.5 on first
  * use (pq_load.h says why).  $RETORT_LIBPQ names another file to load.
  */
 #ifdef RETORT_WITH_POSTGRES
 
 #define RT_PQ_NO_MACROS
-#include "drivers/pq_load.h"
+#include "pq_load.h"
 
 #include <dlfcn.h>
 #include <pthread.h>

@@ -1,5 +1,5 @@
 /*
- * drivers/sqlite.c: the built-in SQLite driver, the only file that includes
+ * backends/sqlite/driver.c: the built-in SQLite driver, the only file that includes
  * <sqlite3.h>.
  *
  * A URL's path is opened as given, relative to the working folder, as
@@ -19,8 +19,9 @@
  * holder writes its pid into the file, so that a runner that gives up can
  * say who holds it.  An in-memory database has no lock: no one else sees it.
  */
-#include "db.h"
+#include "retort.h"
 #include "retort/driver.h"
+#include "sqlite.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 

@@ -1,5 +1,5 @@
 /*
- * drivers/postgres.h: the PostgreSQL driver (libpq), built when
+ * backends/postgresql/driver.h: the PostgreSQL driver (libpq), built when
  * RETORT_WITH_POSTGRES is defined.
  */
 #ifndef RT_LIB_DRIVERS_POSTGRES_H
@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 /*
- * The driver (drivers/postgres.c); it loads libpq on the first connection
- * (drivers/pq_load.h).
+ * The driver (driver.c); it loads libpq on the first connection
+ * (pq_load.h).
  */
 extern const retort_driver rt_postgres_driver;
 

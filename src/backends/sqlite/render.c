@@ -1,5 +1,5 @@
 /*
- * diff_sqlite.c: a diff (diff.h) as SQLite SQL.
+ * backends/sqlite/render.c: a diff (diff.h) as SQLite SQL.
  *
  * SQLite's ALTER TABLE can rename a table or a column, add a column (one
  * that is not part of a key and has a constant default) and drop a column
@@ -26,13 +26,29 @@
  *   tables altered or rebuilt  ->  tables created  ->  indexes created  ->
  *   views, triggers created
  */
-#include "diff.h"
+#include "sqlite.h"
 #include "util/xalloc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* Words that may not stand bare as a name (the common ones; others quote). */
+static const char *const reserved[] = {
+	"add", "all", "alter", "and", "as", "asc", "between", "by", "case", "check",
+	"collate", "column", "constraint", "create", "default", "delete", "desc",
+	"distinct", "drop", "else", "end", "exists", "foreign", "from", "group",
+	"having", "in", "index", "insert", "into", "is", "join", "key", "limit",
+	"not", "null", "on", "or", "order", "primary", "references", "select", "set",
+	"table", "then", "to", "transaction", "trigger", "union", "unique", "update",
+	"user", "using", "values", "view", "when", "where", "with", NULL
+};
+
+void rt_sqlite_put_name(rt_buf *b, const char *name)
+{
+	rt_put_name_unless(b, name, "", reserved);
+}
 
 typedef struct render {
 	rt_buf *out;
@@ -58,7 +74,7 @@ static void stmt(render *rd, const char *review, const char *fmt, ...)
 static char *name_sql(const char *name)
 {
 	rt_buf b = RT_BUF_INIT;
-	rt_put_name(&b, name);
+	rt_sqlite_put_name(&b, name);
 	return rt_buf_detach(&b);
 }
 
@@ -252,7 +268,7 @@ static void create_as(rt_buf *out, const rt_table *t, const char *name)
 		rt_tok_next(t->sql, &pos);
 	}
 	rt_buf_puts(out, "CREATE TABLE ");
-	rt_put_name(out, name);
+	rt_sqlite_put_name(out, name);
 	rt_buf_puts(out, t->sql + pos);
 }
 
@@ -285,8 +301,8 @@ static void copy_rows(render *rd, const rt_table *f, const rt_table *t, const ch
 			rt_buf_puts(&into, ", ");
 			rt_buf_puts(&sel, ", ");
 		}
-		rt_put_name(&into, c->name);
-		rt_put_name(&sel, src->name);
+		rt_sqlite_put_name(&into, c->name);
+		rt_sqlite_put_name(&sel, src->name);
 	}
 	if (into.len) {
 		char *fn = name_sql(f->name);

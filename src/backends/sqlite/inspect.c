@@ -1,5 +1,5 @@
 /*
- * inspect_sqlite.c: read an rt_schema from a SQLite database.
+ * backends/sqlite/inspect.c: read an rt_schema from a SQLite database.
  *
  * The catalog gives most of it through pragma table-valued functions, run
  * as ordinary queries through the driver: sqlite_schema (objects and their
@@ -17,48 +17,12 @@
  */
 #include "db.h"
 #include "inspect.h"
+#include "sqlite.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* --- Rows ----------------------------------------------------------------------- */
-
-static int rows_add(void *data, int ncols, const char *const *values)
-{
-	rt_rows *rs = data;
-	rs->ncols = (size_t)ncols;
-	size_t need = (rs->nrows + 1) * rs->ncols;
-	if (need > rs->cap) {
-		rs->cap = need * 2;
-		rs->cells = rt_xreallocarray(rs->cells, rs->cap, sizeof(char *));
-	}
-	for (int i = 0; i < ncols; i++)
-		rs->cells[rs->nrows * rs->ncols + (size_t)i] =
-			values[i] ? rt_xstrdup(values[i]) : NULL;
-	rs->nrows++;
-	return 0;
-}
-
-int rt_rows_query(retort *r, rt_rows *out, const char *sql)
-{
-	memset(out, 0, sizeof(*out));
-	return rt_db_query(r, sql, rows_add, out);
-}
-
-const char *rt_rows_cell(const rt_rows *rs, size_t row, size_t col)
-{
-	return rs->cells[row * rs->ncols + col];
-}
-
-void rt_rows_free(rt_rows *rs)
-{
-	for (size_t i = 0; i < rs->nrows * rs->ncols; i++)
-		free(rs->cells[i]);
-	free(rs->cells);
-	memset(rs, 0, sizeof(*rs));
-}
 
 /* A query with one quoted name argument: "SELECT ... pragma_x(" 'name' ")...". */
 static int rows_for(retort *r, rt_rows *out, const char *before, const char *name,

@@ -1,11 +1,12 @@
 /*
- * lint_sqlite.c: SQLite's lint rules.  SQLite has no parser to lend, so
+ * backends/sqlite/lint.c: SQLite's lint rules.  SQLite has no parser to lend, so
  * the rules read the first words of each statement of SQLite's own split
  * (sqlite3_complete): what drops or renames, which breaks the clients that
  * still use the old name.  Locks are not a concern: SQLite takes the whole
  * database for any write.
  */
 #include "lint.h"
+#include "sqlite.h"
 
 #include "util/buf.h"
 #include "util/xalloc.h"

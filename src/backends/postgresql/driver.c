@@ -1,7 +1,7 @@
 /*
- * drivers/postgres.c: the PostgreSQL driver, the only file that includes
+ * backends/postgresql/driver.c: the PostgreSQL driver, the only file that includes
  * <libpq-fe.h> and <pg_query.h>.  It is part of the binary; libpq itself is
- * loaded with dlopen on the first connection (drivers/pq_load.h), so that
+ * loaded with dlopen on the first connection (pq_load.h), so that
  * commands that never connect to PostgreSQL never map it, and a binary
  * copied alone into an image works wherever libpq5 is installed.
  * libpg_query, which splits scripts into statements and needs no server,
@@ -41,7 +41,7 @@
 
 #define _GNU_SOURCE /* strcasestr */
 
-#include "drivers/postgres.h"
+#include "driver.h"
 #include "retort.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -50,7 +50,7 @@
 #include <libpq-fe.h>
 #include <pg_query.h>
 
-#include "drivers/pq_load.h"
+#include "pq_load.h"
 
 #include <ctype.h>
 #include <errno.h>

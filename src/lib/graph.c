@@ -205,60 +205,74 @@ static const char **ids_of(const rt_graph *g, const uint32_t *v, uint32_t n,
 	return ids;
 }
 
+static void add_label(rt_node *nd, const char *label)
+{
+	nd->label_list = rt_xreallocarray(nd->label_list, nd->nlabels + 2, sizeof(char *));
+	nd->label_list[nd->nlabels++] = label;
+	nd->label_list[nd->nlabels] = NULL;
+}
+
 /*
- * Alembic's labels: a label names its revision, every descendant, and the
- * ancestors back to (not including) the nearest branch point.
+ * Alembic's labels (RevisionMap._add_branches): a label names its revision
+ * and every descendant; then, from the last descendant its depth-first walk
+ * reaches (a stack, children pushed in order, the last pushed taken first),
+ * the label climbs single parents until a real branch point (what depends
+ * on it counts as a child) or a merge point.  Alembic climbs from that last
+ * node, not from the labelled revision: where a merge lies between them,
+ * the labelled revision's ancestors get no label.  Its children come from
+ * a Python set, so where the descendants branch, which node is last varies
+ * between Alembic's runs; retort takes the children in file order.
  */
 static void add_inherited_label(rt_graph *g, uint32_t at, const char *label,
-				uint32_t *queue, uint8_t *seen)
+				uint32_t *stack, uint8_t *seen)
 {
-	uint32_t head = 0, tail = 0;
+	uint32_t depth = 0, last = at;
 	memset(seen, 0, g->n);
-	queue[tail++] = at;
-	seen[at] = 1;
-	while (head < tail) {
-		rt_node *nd = &g->nodes[queue[head++]];
-		nd->label_list = rt_xreallocarray(nd->label_list, nd->nlabels + 2, sizeof(char *));
-		nd->label_list[nd->nlabels++] = label;
-		nd->label_list[nd->nlabels] = NULL;
+	stack[depth++] = at;
+	while (depth) {
+		uint32_t i = stack[--depth];
+		if (seen[i])
+			continue;
+		seen[i] = 1;
+		rt_node *nd = &g->nodes[i];
+		add_label(nd, label);
 		for (uint32_t j = 0; j < nd->nchildren; j++)
-			if (!seen[nd->children[j]]) {
-				seen[nd->children[j]] = 1;
-				queue[tail++] = nd->children[j];
-			}
+			stack[depth++] = nd->children[j];
+		last = i;
 	}
-	rt_node *nd = &g->nodes[at];
-	if (nd->nchildren + nd->ndependents > 1)
-		return; /* a real branch point keeps its label to itself and above */
-	while (nd->nparents == 1) {
-		rt_node *p = &g->nodes[nd->parents[0]];
-		/* Alembic stops at a "real" branch point (what depends on it
-		   counts as a child) and at a merge point */
-		if (p->nchildren + p->ndependents > 1 || p->nparents > 1 || seen[nd->parents[0]])
+	for (rt_node *nd = &g->nodes[last];;) {
+		if (nd->nchildren + nd->ndependents > 1 || nd->nparents > 1)
 			break;
-		seen[nd->parents[0]] = 1;
-		p->label_list = rt_xreallocarray(p->label_list, p->nlabels + 2, sizeof(char *));
-		p->label_list[p->nlabels++] = label;
-		p->label_list[p->nlabels] = NULL;
-		nd = p;
+		uint32_t i = (uint32_t)(nd - g->nodes);
+		if (!seen[i]) {
+			seen[i] = 1;
+			add_label(nd, label);
+		}
+		if (nd->nparents != 1)
+			break;
+		nd = &g->nodes[nd->parents[0]];
 	}
 }
 
 static void fill_public(rt_graph *g)
 {
-	uint32_t *queue = NULL;
+	uint32_t *stack = NULL;
 	uint8_t *seen = NULL;
 	for (uint32_t i = 0; i < g->n; i++) {
 		const rt_revfile *rf = g->nodes[i].rf;
 		for (size_t j = 0; j < rf->branch_labels.len; j++) {
-			if (!queue) {
-				queue = rt_xcalloc(g->n, sizeof(uint32_t));
+			if (!stack) {
+				/* a node is pushed once for each edge that reaches it */
+				size_t edges = 1;
+				for (uint32_t k = 0; k < g->n; k++)
+					edges += g->nodes[k].nchildren;
+				stack = rt_xcalloc(edges, sizeof(uint32_t));
 				seen = rt_xcalloc(g->n, 1);
 			}
-			add_inherited_label(g, i, rf->branch_labels.v[j], queue, seen);
+			add_inherited_label(g, i, rf->branch_labels.v[j], stack, seen);
 		}
 	}
-	free(queue);
+	free(stack);
 	free(seen);
 
 	size_t nids = 0;

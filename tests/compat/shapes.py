@@ -62,6 +62,11 @@ SHAPES = {
     "self_dep": [rev("a1a1"), rev("a2a2", ["a1a1"], deps=["a1a1"])],
     "label_on_ancestor": [rev("aaaa"), rev("bbbb", ["aaaa"], ["L"]), rev("cccc", ["bbbb"]),
                           rev("dddd", deps=["bbbb"])],
+    # a label whose descendants pass a merge: Alembic climbs from the last
+    # descendant (the head), stops at the merge, and never labels bbbb
+    "label_past_merge": [rev("aaaa"), rev("bbbb", ["aaaa"]), rev("pppp", ["bbbb"], ["L"]),
+                         rev("qqqq", ["aaaa"]), rev("mmmm", ["pppp", "qqqq"]),
+                         rev("hhhh", ["mmmm"])],
     "cross_deps": [rev("a1w1"), rev("a2w2", ["a1w1"]), rev("b1w1"),
                    rev("b2w2", ["b1w1"], deps=["a2w2"]), rev("b3w3", ["b2w2"]),
                    rev("a3w3", ["a2w2"], deps=["b1w1"])],

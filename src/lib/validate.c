@@ -275,6 +275,22 @@ static int gone(retort *r, const char *rev, const char *why)
 			"in no revision file, and %s)", rev, why);
 }
 
+/* Why retort_log's last row for a revision cannot give it back, or NULL. */
+static const char *unusable(const last_row *l)
+{
+	const char *op = l->v[0];
+	if (!l->n)
+		return "retort_log has no row for it: Alembic applied it, or another tool";
+	if (op && !strcmp(op, "stamp"))
+		return "it was stamped, so retort_log has no downgrade for it";
+	if (!op || (strcmp(op, "upgrade") && strcmp(op, "accept")))
+		return "retort_log's last row for it is not an upgrade";
+	if (!l->v[1])
+		return "retort_log's row for it was written by a retort that did not keep "
+		       "revision headers: restore the file to revert it";
+	return NULL;
+}
+
 /*
  * Revision rev again from retort_log's last row for it, into rf; the
  * reason when there is none.  log: 0 no retort_log, 1 one without
@@ -295,18 +311,9 @@ static int from_journal(run *u, const char *rev, int log, rt_revfile *rf)
 	r->dialect->literal(&sql, rev);
 	rt_buf_puts(&sql, " ORDER BY id DESC LIMIT 1");
 	int rc = rt_db_query(r, sql.ptr, collect_last, &l);
-	const char *op = l.v[0];
-	if (rc)
-		;
-	else if (!l.n)
-		rc = gone(r, rev, "retort_log has no row for it: Alembic applied it, or another "
-			  "tool");
-	else if (!op || (strcmp(op, "upgrade") && strcmp(op, "accept")))
-		rc = gone(r, rev, op && !strcmp(op, "stamp") ? "it was stamped, so retort_log has "
-			  "no downgrade for it" : "retort_log's last row for it is not an upgrade");
-	else if (!l.v[1])
-		rc = gone(r, rev, "retort_log's row for it was written by a retort that did not "
-			  "keep revision headers: restore the file to revert it");
+	const char *why = rc ? NULL : unusable(&l);
+	if (why)
+		rc = gone(r, rev, why);
 	if (!rc) {
 		rt_buf text = RT_BUF_INIT, path = RT_BUF_INIT;
 		rt_buf_printf(&text, "%s%s", l.v[1], l.v[2] ? l.v[2] : "");

@@ -69,6 +69,14 @@ size_t rt_alembic_order(const rt_graph *g, const uint8_t *in, const uint32_t *he
 			size_t nheads, uint32_t *out);
 
 /*
+ * r's dependencies that no ancestor along its Revises lines depends on
+ * (Alembic's _normalized_resolved_dependencies) into out, which has room for
+ * r's dependencies; their count.  stack and seen have room for every node.
+ */
+uint32_t rt_normalized_deps(const rt_graph *g, uint32_t r, uint32_t *out, uint32_t *stack,
+			    uint8_t *seen);
+
+/*
  * The k-th node that must come before nd: its dependencies first, then its
  * parents last-first (the order that makes Alembic's upgrade order).  RT_NIL
  * past the end.

@@ -64,12 +64,9 @@ static bits ancestors(const rt_graph *g, uint32_t start, uint32_t *stack)
 	return b;
 }
 
-/*
- * r's dependencies that no ancestor along its Revises lines depends on
- * (Alembic's _normalized_resolved_dependencies), into out; their count.
- */
-static uint32_t normalized_deps(const rt_graph *g, uint32_t r, uint32_t *out, uint32_t *stack,
-				uint8_t *seen)
+/* graph.h */
+uint32_t rt_normalized_deps(const rt_graph *g, uint32_t r, uint32_t *out, uint32_t *stack,
+			    uint8_t *seen)
 {
 	const rt_node *nd = &g->nodes[r];
 	uint32_t n = 0;
@@ -149,7 +146,7 @@ size_t rt_alembic_order(const rt_graph *g, const uint8_t *in, const uint32_t *he
 		uint32_t ndown = 0, nnorm;
 		for (uint32_t k = 0; k < nd->nparents; k++)
 			down[ndown++] = nd->parents[k];
-		nnorm = normalized_deps(g, cand, down + ndown, stack, seen);
+		nnorm = rt_normalized_deps(g, cand, down + ndown, stack, seen);
 		ndown += nnorm;
 		uint32_t add[64], nadd = 0, *addv = add;
 		if (ndown > 64)

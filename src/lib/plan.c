@@ -2,19 +2,27 @@
  * plan.c: what an upgrade, a downgrade or a stamp will do, step by step.
  *
  * A plan is computed before anything runs: the steps in order, and for each
- * the version table changes Alembic would make.  Those follow from one rule:
- * the rows are exactly the applied revisions that no applied revision
- * revises or depends on.  We keep, per node, a count of its applied
- * children (and dependents), so that each step decides its row changes by
- * looking at its own edges only.  Alembic instead walks every ancestor of
- * the other heads on each step, which makes `downgrade base` quadratic.
+ * the version table changes Alembic would make.  They are those of
+ * Alembic's HeadMaintainer.update_to_step, where r's down revisions D are
+ * its parents and then its normalized dependencies (those no ancestor
+ * already depends on):
  *
- *   upgrade r:    the parents and dependencies of r that are rows stop being
- *                 rows (DELETE all but the last, UPDATE the last to r);
- *                 none: INSERT r.
- *   downgrade r:  r stops being a row; each parent or dependency left with
- *                 no applied child becomes one (UPDATE r to the last of
- *                 them, INSERT the others); none: DELETE r.
+ *   upgrade r:    no row in D: INSERT r.  Several rows in D (a merge):
+ *                 those of D that are no ancestor of another row stop
+ *                 being rows (DELETE all but the last, UPDATE the last to
+ *                 r).  One row in D: UPDATE it to r.
+ *   downgrade r:  T = the members of D that are no ancestor of another row.
+ *                 None: DELETE r.  Several down revisions (an unmerge):
+ *                 INSERT all but the last of T, UPDATE r to the last.  One:
+ *                 UPDATE r to it.
+ *
+ * Alembic walks every ancestor of the other rows on each step, which makes
+ * `downgrade base` quadratic.  We do that walk only where D has several
+ * members (merges, dependencies); for a plain step, "p is an ancestor of
+ * another row" is "p has another applied child or dependent", which a
+ * per-node count answers from r's own edges.  An unmerge may leave a row
+ * that is an ancestor of another (r revises p and depends on a child of p:
+ * both become rows), as Alembic's does; reading such rows is the same state.
  */
 #include "graph.h"
 #include "util/buf.h"
@@ -27,6 +35,10 @@ typedef struct sim {
 	uint8_t *applied;
 	uint32_t *children;  /* applied children and dependents */
 	uint8_t *row;
+	uint32_t *down;      /* one revision's D */
+	uint32_t *stack;
+	uint8_t *seen;
+	uint8_t *anc;        /* the ancestors of the other rows */
 } sim;
 
 static void sim_init(sim *s, const rt_graph *g, const rt_state *st)
@@ -36,6 +48,10 @@ static void sim_init(sim *s, const rt_graph *g, const rt_state *st)
 	s->applied = rt_xmalloc(n);
 	s->children = rt_xmalloc(n * sizeof(uint32_t));
 	s->row = rt_xcalloc(n, 1);
+	s->down = rt_xcalloc(n + 1, sizeof(uint32_t));
+	s->stack = rt_xcalloc(n, sizeof(uint32_t));
+	s->seen = rt_xcalloc(n, 1);
+	s->anc = rt_xcalloc(n, 1);
 	memcpy(s->applied, st->applied, g->n);
 	memcpy(s->children, st->applied_children, g->n * sizeof(uint32_t));
 	for (size_t i = 0; i < st->rows.len; i++) {
@@ -50,6 +66,10 @@ static void sim_free(sim *s)
 	free(s->applied);
 	free(s->children);
 	free(s->row);
+	free(s->down);
+	free(s->stack);
+	free(s->seen);
+	free(s->anc);
 }
 
 static void add_op(rt_step *st, rt_row_kind kind, const char *from, const char *to)
@@ -72,34 +92,70 @@ static char *join_parents(const rt_graph *g, const rt_node *nd)
 	return rt_buf_detach(&b);
 }
 
-/* The edges of r in Alembic's down-revision order: parents, then dependencies. */
-static uint32_t down_at(const rt_node *nd, uint32_t k)
+static const char *id_of(const sim *s, uint32_t i)
 {
-	if (k < nd->nparents)
-		return nd->parents[k];
-	k -= nd->nparents;
-	return k < nd->ndeps ? nd->deps[k] : RT_NIL;
+	return s->g->nodes[i].rf->id;
+}
+
+/* r's D into s->down: its parents, then its normalized dependencies, no repeats. */
+static uint32_t down_of(sim *s, uint32_t r)
+{
+	const rt_node *nd = &s->g->nodes[r];
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < nd->nparents; k++)
+		s->down[n++] = nd->parents[k];
+	uint32_t ndeps = rt_normalized_deps(s->g, r, s->down + n, s->stack, s->seen);
+	for (uint32_t k = 0, keep = n; k < ndeps; k++) {
+		uint32_t q = s->down[keep + k];
+		bool dup = false;
+		for (uint32_t i = 0; i < n && !dup; i++)
+			dup = s->down[i] == q;
+		if (!dup)
+			s->down[n++] = q;
+	}
+	return n;
+}
+
+/* s->anc: every row but those in but[], and all their ancestors. */
+static void mark_other_rows(sim *s, const uint32_t *but, uint32_t nbut)
+{
+	memset(s->anc, 0, s->g->n);
+	for (uint32_t i = 0; i < s->g->n; i++) {
+		bool skip = !s->row[i];
+		for (uint32_t k = 0; k < nbut && !skip; k++)
+			skip = but[k] == i;
+		if (!skip)
+			rt_graph_mark(s->g, i, RT_WALK_UP, NULL, 0, s->anc, s->stack);
+	}
 }
 
 static void step_upgrade(sim *s, rt_step *st, uint32_t r)
 {
 	const rt_node *nd = &s->g->nodes[r];
-	uint32_t last = RT_NIL;
+	uint32_t nd_down = down_of(s, r), nrows = 0, last = RT_NIL;
 	st->kind = RT_STEP_UPGRADE;
 	st->node = r;
-	for (uint32_t k = 0, q; (q = down_at(nd, k)) != RT_NIL; k++) {
-		if (!s->row[q])
+	for (uint32_t k = 0; k < nd_down; k++)
+		nrows += s->row[s->down[k]];
+	if (nrows > 1)
+		mark_other_rows(s, s->down, nd_down);
+	for (uint32_t k = 0; k < nd_down; k++) {
+		uint32_t q = s->down[k];
+		if (!s->row[q] || (nrows > 1 && s->anc[q]))
 			continue;
-		if (last != RT_NIL)
-			add_op(st, RT_ROW_DELETE, s->g->nodes[last].rf->id, NULL);
+		if (last != RT_NIL) {
+			add_op(st, RT_ROW_DELETE, id_of(s, last), NULL);
+			s->row[last] = 0;
+		}
 		last = q;
-		s->row[q] = 0;
 	}
-	if (last != RT_NIL)
-		add_op(st, RT_ROW_UPDATE, s->g->nodes[last].rf->id, nd->rf->id);
-	else
+	if (last != RT_NIL) {
+		add_op(st, RT_ROW_UPDATE, id_of(s, last), nd->rf->id);
+		s->row[last] = 0;
+	} else {
 		add_op(st, RT_ROW_INSERT, NULL, nd->rf->id);
-	for (uint32_t k = 0, q; (q = down_at(nd, k)) != RT_NIL; k++)
+	}
+	for (uint32_t k = 0, q; (q = rt_pred_at(nd, k)) != RT_NIL; k++)
 		s->children[q]++;
 	s->applied[r] = 1;
 	s->row[r] = 1;
@@ -110,26 +166,31 @@ static void step_upgrade(sim *s, rt_step *st, uint32_t r)
 static void step_downgrade(sim *s, rt_step *st, uint32_t r)
 {
 	const rt_node *nd = &s->g->nodes[r];
-	uint32_t nfreed = 0;
-	uint32_t *freed = rt_xcalloc(nd->nparents + nd->ndeps + 1, sizeof(uint32_t));
+	uint32_t nd_down = down_of(s, r), nfreed = 0;
 	st->kind = RT_STEP_DOWNGRADE;
 	st->node = r;
 	s->applied[r] = 0;
 	s->row[r] = 0;
-	for (uint32_t k = 0, q; (q = down_at(nd, k)) != RT_NIL; k++) {
-		if (--s->children[q] || !s->applied[q] || s->row[q])
-			continue;
-		s->row[q] = 1;
-		freed[nfreed++] = q;
+	for (uint32_t k = 0, q; (q = rt_pred_at(nd, k)) != RT_NIL; k++)
+		s->children[q]--;
+	if (nd_down > 1)
+		mark_other_rows(s, NULL, 0);
+	/* T, compacted at the front of s->down */
+	for (uint32_t k = 0; k < nd_down; k++) {
+		uint32_t q = s->down[k];
+		bool other = nd_down > 1 ? s->anc[q] : (s->children[q] || s->row[q]);
+		if (!other && s->applied[q])
+			s->down[nfreed++] = q;
 	}
 	if (!nfreed) {
 		add_op(st, RT_ROW_DELETE, nd->rf->id, NULL);
 	} else {
-		add_op(st, RT_ROW_UPDATE, nd->rf->id, s->g->nodes[freed[nfreed - 1]].rf->id);
 		for (uint32_t i = 0; i + 1 < nfreed; i++)
-			add_op(st, RT_ROW_INSERT, NULL, s->g->nodes[freed[i]].rf->id);
+			add_op(st, RT_ROW_INSERT, NULL, id_of(s, s->down[i]));
+		add_op(st, RT_ROW_UPDATE, nd->rf->id, id_of(s, s->down[nfreed - 1]));
+		for (uint32_t i = 0; i < nfreed; i++)
+			s->row[s->down[i]] = 1;
 	}
-	free(freed);
 	st->from_desc = rt_xstrdup(nd->rf->id);
 	st->to_desc = join_parents(s->g, nd);
 }

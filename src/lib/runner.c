@@ -1068,6 +1068,8 @@ static int run_offline(run *u, run_kind k, resolve_fn fn, const char *const *spe
 	else
 		rt_run_offline_log_table(u);
 	rc = run_plan(u, &p, &(bool){ false });
+	if (!rc && p.n && !p.rows_after.len)
+		rt_run_offline_drop_version_table(u);
 done:
 	rt_plan_free(&p);
 	if (have_state)

@@ -99,6 +99,7 @@ int rt_run_collect_rows(void *data, int ncols, const char *const *values);
 void rt_run_sql_rows(run *u, rt_buf *b);
 /* Offline, from a revision: retort_log "IF NOT EXISTS". */
 void rt_run_offline_log_table(run *u);
+void rt_run_offline_drop_version_table(run *u);
 /* Create the version table (and retort_log, with_log) where missing. */
 int rt_run_ensure_tables(run *u, bool with_log);
 /* validate.c: the files against the journal, before an upgrade (RETORT_EDIFF). */

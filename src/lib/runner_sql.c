@@ -309,6 +309,20 @@ void rt_run_offline_log_table(run *u)
 }
 
 /*
+ * The end of an offline script that leaves no version row: Alembic drops
+ * its version table there (outside any step's transaction), so that the
+ * script from base and the one back to it are each other's inverse.
+ * retort_log stays: it is the history.
+ */
+void rt_run_offline_drop_version_table(run *u)
+{
+	rt_buf sql = RT_BUF_INIT;
+	rt_buf_printf(&sql, "DROP TABLE %s", u->table.ptr);
+	rt_run_send(u, sql.ptr);
+	rt_buf_free(&sql);
+}
+
+/*
  * Create the version table and retort_log where missing, in a transaction
  * of their own (check, then create: SQLite's BEGIN IMMEDIATE makes the
  * check and the create one unit against another runner).

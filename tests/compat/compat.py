@@ -18,7 +18,7 @@ the order of lines Alembic prints from Python sets (`heads`, `branches`,
 `current`: compared as sorted lists), and of what it prints from a set on
 one line (a revision's children, its branch labels).
 
-  compat.py [--size small|full] [--seed N] [--only SHAPE] [--show N] [--jobs N]
+  compat.py [--size small|full|all] [--seed N] [--only SHAPE] [--show N] [--jobs N]
 
 Exit 0 when every case agrees or differs only as tests/compat/allowed.txt
 lists (each entry points at its line in the README); 1 otherwise, with the
@@ -218,6 +218,49 @@ SET_LINE = re.compile(r"^(Branches into: |Branch names: )(.*)$")
 LABEL_SET = re.compile(r"\(([\w.-]+(?:, [\w.-]+)+)\)")
 
 
+# what an offline script does: the steps and the version table's statements
+SQL_KEPT = re.compile(r"^(-- Running .*|(INSERT INTO|UPDATE|DELETE FROM) alembic_version\b.*"
+                      r"|(CREATE|DROP) TABLE (alembic_version|t_\w+)\b.*)$")
+
+
+ROW_INSERT = re.compile(r"^INSERT INTO alembic_version \(version_num\) VALUES \('(\w+)'\);$")
+ROW_UPDATE = re.compile(r"^UPDATE alembic_version SET version_num='(\w+)' WHERE "
+                        r"alembic_version.version_num = '(\w+)';$")
+ROW_DELETE = re.compile(r"^DELETE FROM alembic_version WHERE alembic_version.version_num = '(\w+)';$")
+
+
+def norm_sql(text):
+    """The script's steps, tables, and each step's version-table change as
+    the rows it removes and adds.  Which of a merge's rows Alembic UPDATEs
+    and which it DELETEs (or INSERTs, unmerging) follows a Python set's
+    order, which varies from run to run (README: differs-depends-set-order)."""
+    out, gone, new = [], set(), set()
+
+    def flush():
+        if gone or new:
+            out.append("rows -%s +%s" % (sorted(gone), sorted(new)))
+        gone.clear()
+        new.clear()
+    for l in text.splitlines():
+        if not SQL_KEPT.match(l):
+            continue
+        m = ROW_INSERT.match(l)
+        u = ROW_UPDATE.match(l)
+        d = ROW_DELETE.match(l)
+        if m:
+            new.add(m.group(1))
+        elif u:
+            gone.add(u.group(2))
+            new.add(u.group(1))
+        elif d:
+            gone.add(d.group(1))
+        else:
+            flush()
+            out.append(l.rstrip(" ("))
+    flush()
+    return out
+
+
 def norm_stdout(cmd, text):
     lines = [PATH.sub(r"Path: \1", l.rstrip()) for l in text.splitlines() if l.strip()]
     # Alembic prints a revision's children from a Python set
@@ -238,26 +281,35 @@ class Case:
         return "%s | from %s | %s" % (self.shape, self.start or "base", " ".join(self.argv))
 
 
-def prepare(a, r, start):
-    """Both databases at start (a list of targets), made by Alembic."""
+def prepare(a, r, start, made):
+    """Both databases at start (a list of targets), made by Alembic once per
+    start state and copied for each case (made: start -> saved file or None)."""
+    key = tuple(start)
     for d in (a, r):
         p = os.path.join(d, "db.sqlite")
         if os.path.exists(p):
             os.unlink(p)
-    if start:
-        kind, _, _, err = run_alembic(a, ["upgrade"] + start)
-        if kind != "ok":
-            return False
-        shutil.copy(os.path.join(a, "db.sqlite"), os.path.join(r, "db.sqlite"))
-    else:
-        # an empty database that both see as new
-        sqlite3.connect(os.path.join(a, "db.sqlite")).close()
-        sqlite3.connect(os.path.join(r, "db.sqlite")).close()
+    if key not in made:
+        saved = None
+        if start:
+            kind, _, _, err = run_alembic(a, ["upgrade"] + start)
+            if kind == "ok":
+                saved = os.path.join(os.path.dirname(a), "start%d.sqlite" % len(made))
+                shutil.copy(os.path.join(a, "db.sqlite"), saved)
+        else:
+            # an empty database that both see as new
+            saved = os.path.join(os.path.dirname(a), "start%d.sqlite" % len(made))
+            sqlite3.connect(saved).close()
+        made[key] = saved
+    if made[key] is None:
+        return False
+    for d in (a, r):
+        shutil.copy(made[key], os.path.join(d, "db.sqlite"))
     return True
 
 
-def compare(a, r, case):
-    if not prepare(a, r, case.start):
+def compare(a, r, case, made):
+    if not prepare(a, r, case.start, made):
         return None  # a start state Alembic cannot reach: not a case
     ak, aout, alog, aerr = run_alembic(a, case.argv)
     adb = db_state(os.path.join(a, "db.sqlite"))
@@ -273,7 +325,11 @@ def compare(a, r, case):
         diffs.append("exit: alembic %s (%s), retort %s (%s)"
                      % (ak, last(aout + "\n" + aerr), rk, last(rerr)))
     elif ak == "ok":
-        if case.argv[0] in ("upgrade", "downgrade", "stamp"):
+        if "--sql" in case.argv:
+            na, nr = norm_sql(aout), norm_sql(rout)
+            if na != nr:
+                diffs.append("sql: alembic %s, retort %s" % (na, nr))
+        elif case.argv[0] in ("upgrade", "downgrade", "stamp"):
             sa, sr = steps(alog), steps(rlog)
             if sa != sr:
                 diffs.append("steps: alembic %s, retort %s" % (sa, sr))
@@ -284,6 +340,9 @@ def compare(a, r, case):
         if adb != rdb:
             diffs.append("database: alembic %s, retort %s" % (adb, rdb))
     return diffs
+
+
+CAP = {"small": 60, "full": 250}
 
 
 def cases_for(name, graph, rng, size):
@@ -313,16 +372,24 @@ def cases_for(name, graph, rng, size):
         for j in ids[-4:]:
             reading.append(["history", "-r", "%s:%s" % (i, j)])
     stamps = [["stamp", i] for i in ids] + [["stamp", "heads"], ["stamp", "base"]]
-    out = []
+    # offline scripts read no database: from base only
+    offline = [["upgrade", "--sql", "heads"], ["downgrade", "--sql", "heads:base"],
+               ["stamp", "--sql", "heads"]]
+    for i in ids:
+        offline += [["upgrade", "--sql", i], ["upgrade", "--sql", i + ":heads"],
+                    ["downgrade", "--sql", "heads:" + i], ["downgrade", "--sql", i + ":base"]]
+    out = [Case(name, [], argv) for argv in offline]
     for st in states:
         for argv in reading[:6] if st else reading:
             if argv[0] == "current" or st == [] or argv[:2] == ["history", "-r"]:
                 out.append(Case(name, st, argv))
         for argv in ups + downs + stamps:
             out.append(Case(name, st, argv))
-    if size == "small":
+    if size != "all":
+        # a sample, the same for any number of jobs: every case of a small
+        # graph, at most CAP of a large one
         rng.shuffle(out)
-        out = out[:60]
+        out = out[:CAP[size]]
     return out
 
 
@@ -331,14 +398,15 @@ def run_graph(job):
     tmp, name, graph, cases = job
     root = os.path.join(tmp, name)
     a, r = write_projects(root, graph)
-    out = [(case, compare(a, r, case)) for case in cases]
+    made = {}
+    out = [(case, compare(a, r, case, made)) for case in cases]
     shutil.rmtree(root, ignore_errors=True)
     return out
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--size", default="small", choices=("small", "full"))
+    ap.add_argument("--size", default="small", choices=("small", "full", "all"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only")
     ap.add_argument("--show", type=int, default=30)
@@ -348,6 +416,12 @@ def main():
     sorted_listing()
     rng = random.Random(args.seed)
     allowed = shapes.load_allowed(os.path.join(HERE, "allowed.txt"))
+    with open(os.path.join(HERE, "..", "..", "README.md")) as f:
+        readme = f.read()
+    for _, _, anchor in allowed:
+        if 'id="%s"' % anchor not in readme:
+            print("allowed.txt: %s names no line of the README's differences" % anchor)
+            return 1
     graphs = list(shapes.SHAPES.items())
     nrandom = args.random if args.random is not None else (4 if args.size == "small" else 200)
     for k in range(nrandom):

@@ -80,6 +80,15 @@ before() {
 	expect_status 0
 	expect_eq "$(dbsum)" absent
 	before "DROP TABLE t1;" "DELETE FROM alembic_version WHERE alembic_version.version_num = '$(chain_id 1)';"
+	# as Alembic's offline script does, the last statement drops the version
+	# table, which no row is left in (retort_log, the history, stays)
+	last=$(printf '%s\n' "$output" | grep -v '^$' | tail -n 1)
+	expect_eq "$last" "DROP TABLE alembic_version;"
+	expect_no_match "$output" "DROP TABLE retort_log"
+	# a range that leaves a row drops nothing
+	run --separate-stderr retort downgrade "$(chain_id 2):$(chain_id 1)" --sql
+	expect_status 0
+	expect_no_match "$output" "DROP TABLE alembic_version"
 }
 
 @test "downgrade --sql without a range is exit 2" {

@@ -383,8 +383,8 @@ static void test_plan__downgrade_one_step_from_a_merge_leaves_both_parents(void 
 	fixture f = { 0 };
 	branchy(&f);
 	assert_int_equal(rows(&f, "eeee0005"), 0);
-	assert_plan(&f, "-1", true, "-eeee0005[U:eeee0005>cccc0003 I:dddd0004]",
-		    "cccc0003,dddd0004");
+	assert_plan(&f, "-1", true, "-eeee0005[I:dddd0004 U:eeee0005>cccc0003]",
+		    "dddd0004,cccc0003");
 	assert_int_equal(rows(&f, "cccc0003,dddd0004"), 0);
 	/* one branch only */
 	assert_plan(&f, "xb@-1", true, "-cccc0003[D:cccc0003]", "dddd0004");
@@ -432,7 +432,28 @@ static void test_plan__dependency_is_applied_first_and_merged_into_the_row(void 
 		    "+x000[I:x000] +a000[I:a000] +b000[U:a000>b000] +c000[D:b000 U:x000>c000]",
 		    "c000");
 	assert_int_equal(rows(&f, "c000"), 0);
-	assert_plan(&f, "-1", true, "-c000[U:c000>x000 I:b000]", "x000,b000");
+	assert_plan(&f, "-1", true, "-c000[I:b000 U:c000>x000]", "b000,x000");
+	fixture_free(&f);
+}
+
+/*
+ * c revises a and depends on b, a child of a.  Reverting c, Alembic's
+ * HeadMaintainer unmerges to both of c's down revisions (a is no ancestor of
+ * another row: b is not one yet), so a and b are both rows after, although
+ * a is b's parent; retort writes the same rows.
+ */
+static void test_plan__unmerge_to_a_parent_and_its_child_keeps_both_rows(void **state)
+{
+	fixture f = { 0 };
+	rev(&f, "a000", "", "", "");
+	rev(&f, "b000", "a000", "", "");
+	rev(&f, "c000", "a000", "b000", "");
+	assert_int_equal(build(&f), 0);
+	assert_int_equal(rows(&f, "c000"), 0);
+	assert_plan(&f, "-1", true, "-c000[I:a000 U:c000>b000]", "a000,b000");
+	/* and from those rows, reverting b leaves a alone */
+	assert_int_equal(rows(&f, "a000,b000"), 0);
+	assert_plan(&f, "a000", true, "-b000[D:b000]", "a000");
 	fixture_free(&f);
 }
 
@@ -565,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_plan__downgrade_one_step_from_a_merge_leaves_both_parents),
 		cmocka_unit_test(test_plan__not_applied_downgrade_target_is_refused),
 		cmocka_unit_test(test_plan__dependency_is_applied_first_and_merged_into_the_row),
+		cmocka_unit_test(test_plan__unmerge_to_a_parent_and_its_child_keeps_both_rows),
 		cmocka_unit_test(test_plan__stamp_moves_rows_like_alembic),
 		cmocka_unit_test(test_state__unknown_row_is_reported),
 		cmocka_unit_test(test_history__ranges_are_inclusive),

@@ -96,6 +96,11 @@ typedef struct rt_dialect {
 	const char *const *create_race_sqlstates;
 	/* For scratch databases, where nothing needs to survive a crash. */
 	const char *no_durability_sql;
+	/*
+	 * Offline scripts end a version row's INSERT with RETURNING, as
+	 * SQLAlchemy's implicit RETURNING makes Alembic's (PostgreSQL).
+	 */
+	bool version_insert_returning;
 	/* A query whose first value is the server's version number (lint); NULL: none. */
 	const char *server_version_sql;
 

@@ -699,9 +699,10 @@ static int range_end(rt_targets *t, const rt_graph *g, const rt_state *st, const
 		s = "";
 	}
 	if (!*s) {
+		/* Alembic's default end is "heads": the real ones, whose walk
+		 * reaches a head others only depend on through its dependent */
 		if (upper)
-			for (uint32_t k = 0; k < g->nheads; k++)
-				push(t, g->heads[k]);
+			branch_heads(g, NULL, t);
 		else
 			t->base = true;
 		return 0;

@@ -99,6 +99,8 @@ void rt_run_sql_row_op(run *u, rt_buf *b, const rt_row_op *op)
 		rt_buf_printf(b, "INSERT INTO %s (version_num) VALUES (", t);
 		put_lit(u, b, op->to);
 		rt_buf_putc(b, ')');
+		if (u->offline && u->r->dialect->version_insert_returning)
+			rt_buf_printf(b, " RETURNING %s.version_num", t);
 		break;
 	case RT_ROW_UPDATE:
 		rt_buf_printf(b, "UPDATE %s SET version_num=", t);

@@ -19,6 +19,12 @@ the order of lines Alembic prints from Python sets (`heads`, `branches`,
 one line (a revision's children, its branch labels).
 
   compat.py [--size small|full|all] [--seed N] [--only SHAPE] [--show N] [--jobs N]
+            [--db sqlite|postgresql]
+
+--db postgresql makes each tool's database on the server at
+RETORT_TEST_PG_URL instead (Alembic through psycopg2): a start state is a
+template database, copied for each case.  Without a server it exits 77
+(not run), or 1 under RETORT_TEST_REQUIRE_PG=1.
 
 Exit 0 when every case agrees or differs only as tests/compat/allowed.txt
 lists (each entry points at its line in the README); 1 otherwise, with the
@@ -79,20 +85,27 @@ def tup(v):
     return "(" + ", ".join(repr(x) for x in v) + ")"
 
 
-def write_projects(root, graph):
-    """graph: list of (id, parents, labels, depends_on), in file order."""
+def write_ini(project, url):
+    """A project's configuration: project is .../alembic or .../retort."""
+    tool = os.path.basename(project)
+    key = "sqlalchemy.url" if tool == "alembic" else "url"
+    with open(os.path.join(project, tool + ".ini"), "w") as f:
+        f.write("[%s]\nscript_location = mig\n%s = %s\n" % (tool, key, url))
+
+
+def write_projects(root, graph, urls=("sqlite:///db.sqlite", "sqlite:///db.sqlite")):
+    """graph: list of (id, parents, labels, depends_on), in file order; urls:
+    the Alembic project's database and retort's."""
     a = os.path.join(root, "alembic")
     r = os.path.join(root, "retort")
     os.makedirs(os.path.join(a, "mig", "versions"))
     os.makedirs(os.path.join(r, "mig", "versions"))
-    with open(os.path.join(a, "alembic.ini"), "w") as f:
-        f.write("[alembic]\nscript_location = mig\nsqlalchemy.url = sqlite:///db.sqlite\n")
+    write_ini(a, urls[0])
     with open(os.path.join(a, "mig", "env.py"), "w") as f:
         f.write(ENV_PY)
     with open(os.path.join(a, "mig", "script.py.mako"), "w") as f:
         f.write("")
-    with open(os.path.join(r, "retort.ini"), "w") as f:
-        f.write("[retort]\nscript_location = mig\nurl = sqlite:///db.sqlite\n")
+    write_ini(r, urls[1])
     for rid, parents, labels, deps in graph:
         with open(os.path.join(a, "mig", "versions", "%s_r.py" % rid), "w") as f:
             # the docstring holds what retort's header comment holds, as
@@ -192,19 +205,130 @@ def steps(lines):
     return out
 
 
-def db_state(path):
-    if not os.path.exists(path):
-        return ("<no database>", ())
-    c = sqlite3.connect(path)
-    try:
-        names = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        rows = ()
-        if "alembic_version" in names:
-            rows = tuple(sorted(r[0] for r in c.execute("SELECT version_num FROM alembic_version")))
-        tables = tuple(sorted(n for n in names if n.startswith("t_")))
-    finally:
-        c.close()
-    return (rows, tables)
+def tables_and_rows(names, rows):
+    return (tuple(sorted(rows)), tuple(sorted(n for n in names if n.startswith("t_"))))
+
+
+class SqliteTarget:
+    """Each tool's database is db.sqlite in its project; a start state is a
+    file made once by Alembic and copied for each case."""
+
+    def __init__(self, root):
+        self.root = root
+        self.made = {}
+
+    def urls(self):
+        return ("sqlite:///db.sqlite", "sqlite:///db.sqlite")
+
+    def prepare(self, a, r, start):
+        key = tuple(start)
+        for d in (a, r):
+            p = os.path.join(d, "db.sqlite")
+            if os.path.exists(p):
+                os.unlink(p)
+        if key not in self.made:
+            saved = os.path.join(self.root, "start%d.sqlite" % len(self.made))
+            if start:
+                kind, _, _, _ = run_alembic(a, ["upgrade"] + start)
+                if kind == "ok":
+                    shutil.copy(os.path.join(a, "db.sqlite"), saved)
+                else:
+                    saved = None
+            else:
+                # an empty database that both see as new
+                sqlite3.connect(saved).close()
+            self.made[key] = saved
+        if self.made[key] is None:
+            return False
+        for d in (a, r):
+            shutil.copy(self.made[key], os.path.join(d, "db.sqlite"))
+        return True
+
+    def state(self, project):
+        path = os.path.join(project, "db.sqlite")
+        if not os.path.exists(path):
+            return ("<no database>", ())
+        c = sqlite3.connect(path)
+        try:
+            names = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            rows = ()
+            if "alembic_version" in names:
+                rows = [r[0] for r in c.execute("SELECT version_num FROM alembic_version")]
+        finally:
+            c.close()
+        return tables_and_rows(names, rows)
+
+    def close(self):
+        pass
+
+
+class PostgresTarget:
+    """Databases on the server at RETORT_TEST_PG_URL: one for each tool
+    (<graph>_a, <graph>_r), made for each case from a template database
+    that Alembic brought to the start state once."""
+
+    def __init__(self, root, name):
+        import psycopg2
+        from urllib.parse import urlsplit, urlunsplit
+        self.psycopg2 = psycopg2
+        self.server = os.environ["RETORT_TEST_PG_URL"]
+        u = urlsplit(self.server)
+        self.url_of = lambda db: urlunsplit((u.scheme, u.netloc, "/" + db, u.query, ""))
+        self.prefix = "compat_" + re.sub(r"\W", "_", name.lower())
+        self.admin = psycopg2.connect(self.server)
+        self.admin.autocommit = True
+        self.made = {}
+        self.dbs = set()
+
+    def urls(self):
+        return (self.url_of(self.prefix + "_a"), self.url_of(self.prefix + "_r"))
+
+    def sql(self, text):
+        with self.admin.cursor() as c:
+            c.execute(text)
+
+    def create(self, db, template=None):
+        self.sql('DROP DATABASE IF EXISTS "%s"' % db)
+        self.sql('CREATE DATABASE "%s"%s' % (db, ' TEMPLATE "%s"' % template if template else ""))
+        self.dbs.add(db)
+
+    def prepare(self, a, r, start):
+        key = tuple(start)
+        if key not in self.made:
+            saved = "%s_s%d" % (self.prefix, len(self.made))
+            self.create(saved)
+            if start:
+                write_ini(a, self.url_of(saved))
+                kind, _, _, _ = run_alembic(a, ["upgrade"] + start)
+                write_ini(a, self.urls()[0])
+                if kind != "ok":
+                    saved = None
+            self.made[key] = saved
+        if self.made[key] is None:
+            return False
+        self.create(self.prefix + "_a", self.made[key])
+        self.create(self.prefix + "_r", self.made[key])
+        return True
+
+    def state(self, project):
+        db = self.prefix + ("_a" if project.endswith("alembic") else "_r")
+        c = self.psycopg2.connect(self.url_of(db))
+        try:
+            with c.cursor() as cur:
+                cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                names = {t[0] for t in cur.fetchall()}
+                rows = ()
+                if "alembic_version" in names:
+                    cur.execute("SELECT version_num FROM alembic_version")
+                    rows = [t[0] for t in cur.fetchall()]
+        finally:
+            c.close()
+        return tables_and_rows(names, rows)
+
+    def close(self):
+        for db in sorted(self.dbs):
+            self.sql('DROP DATABASE IF EXISTS "%s"' % db)
+        self.admin.close()
 
 
 SET_ORDERED = ("heads", "branches", "current")
@@ -223,7 +347,8 @@ SQL_KEPT = re.compile(r"^(-- Running .*|(INSERT INTO|UPDATE|DELETE FROM) alembic
                       r"|(CREATE|DROP) TABLE (alembic_version|t_\w+)\b.*)$")
 
 
-ROW_INSERT = re.compile(r"^INSERT INTO alembic_version \(version_num\) VALUES \('(\w+)'\);$")
+ROW_INSERT = re.compile(r"^INSERT INTO alembic_version \(version_num\) VALUES \('(\w+)'\)"
+                        r"( RETURNING alembic_version\.version_num)?;$")
 ROW_UPDATE = re.compile(r"^UPDATE alembic_version SET version_num='(\w+)' WHERE "
                         r"alembic_version.version_num = '(\w+)';$")
 ROW_DELETE = re.compile(r"^DELETE FROM alembic_version WHERE alembic_version.version_num = '(\w+)';$")
@@ -234,7 +359,7 @@ def norm_sql(text):
     the rows it removes and adds.  Which of a merge's rows Alembic UPDATEs
     and which it DELETEs (or INSERTs, unmerging) follows a Python set's
     order, which varies from run to run (README: differs-depends-set-order)."""
-    out, gone, new = [], set(), set()
+    out, gone, new, returning = [], set(), set(), set()
 
     def flush():
         if gone or new:
@@ -249,6 +374,7 @@ def norm_sql(text):
         d = ROW_DELETE.match(l)
         if m:
             new.add(m.group(1))
+            returning.add(bool(m.group(2)))
         elif u:
             gone.add(u.group(2))
             new.add(u.group(1))
@@ -258,6 +384,8 @@ def norm_sql(text):
             flush()
             out.append(l.rstrip(" ("))
     flush()
+    if returning:
+        out.append("INSERT ... RETURNING: %s" % sorted(returning))
     return out
 
 
@@ -281,40 +409,13 @@ class Case:
         return "%s | from %s | %s" % (self.shape, self.start or "base", " ".join(self.argv))
 
 
-def prepare(a, r, start, made):
-    """Both databases at start (a list of targets), made by Alembic once per
-    start state and copied for each case (made: start -> saved file or None)."""
-    key = tuple(start)
-    for d in (a, r):
-        p = os.path.join(d, "db.sqlite")
-        if os.path.exists(p):
-            os.unlink(p)
-    if key not in made:
-        saved = None
-        if start:
-            kind, _, _, err = run_alembic(a, ["upgrade"] + start)
-            if kind == "ok":
-                saved = os.path.join(os.path.dirname(a), "start%d.sqlite" % len(made))
-                shutil.copy(os.path.join(a, "db.sqlite"), saved)
-        else:
-            # an empty database that both see as new
-            saved = os.path.join(os.path.dirname(a), "start%d.sqlite" % len(made))
-            sqlite3.connect(saved).close()
-        made[key] = saved
-    if made[key] is None:
-        return False
-    for d in (a, r):
-        shutil.copy(made[key], os.path.join(d, "db.sqlite"))
-    return True
-
-
-def compare(a, r, case, made):
-    if not prepare(a, r, case.start, made):
+def compare(a, r, case, target):
+    if not target.prepare(a, r, case.start):
         return None  # a start state Alembic cannot reach: not a case
     ak, aout, alog, aerr = run_alembic(a, case.argv)
-    adb = db_state(os.path.join(a, "db.sqlite"))
+    adb = target.state(a)
     rk, rout, rlog, rerr = run_retort(r, case.argv)
-    rdb = db_state(os.path.join(r, "db.sqlite"))
+    rdb = target.state(r)
     diffs = []
     if ak == "internal":
         return ("alembic-internal", aerr, rk)
@@ -395,11 +496,15 @@ def cases_for(name, graph, rng, size):
 
 def run_graph(job):
     """Every case of one graph, in its own folder: [(case, result)]."""
-    tmp, name, graph, cases = job
+    tmp, db, name, graph, cases = job
     root = os.path.join(tmp, name)
-    a, r = write_projects(root, graph)
-    made = {}
-    out = [(case, compare(a, r, case, made)) for case in cases]
+    os.makedirs(root)
+    target = PostgresTarget(root, name) if db == "postgresql" else SqliteTarget(root)
+    try:
+        a, r = write_projects(root, graph, target.urls())
+        out = [(case, compare(a, r, case, target)) for case in cases]
+    finally:
+        target.close()
     shutil.rmtree(root, ignore_errors=True)
     return out
 
@@ -412,9 +517,19 @@ def main():
     ap.add_argument("--show", type=int, default=30)
     ap.add_argument("--random", type=int, default=None, help="random graphs (default: 4 small, 200 full)")
     ap.add_argument("--jobs", type=int, default=1, help="graphs compared at once (processes)")
+    ap.add_argument("--db", default="sqlite", choices=("sqlite", "postgresql"),
+                    help="postgresql: on the server at RETORT_TEST_PG_URL")
     args = ap.parse_args()
+    if args.db == "postgresql":
+        try:
+            import psycopg2  # noqa: F401
+            have = bool(os.environ.get("RETORT_TEST_PG_URL"))
+        except ImportError:
+            have = False
+        if not have:
+            print("compat: no PostgreSQL (RETORT_TEST_PG_URL, python3-psycopg2): not run")
+            return 1 if os.environ.get("RETORT_TEST_REQUIRE_PG") == "1" else 77
     sorted_listing()
-    rng = random.Random(args.seed)
     allowed = shapes.load_allowed(os.path.join(HERE, "allowed.txt"))
     with open(os.path.join(HERE, "..", "..", "README.md")) as f:
         readme = f.read()
@@ -432,8 +547,10 @@ def main():
     shown = 0
     per_cmd = {}
     with tempfile.TemporaryDirectory(prefix="retort-compat-") as tmp:
-        # the cases are drawn in graph order, whatever the number of jobs
-        jobs = [(tmp, name, graph, cases_for(name, graph, rng, args.size))
+        # each graph's sample is its own (seeded by its name): the same
+        # with --only, with any number of jobs
+        jobs = [(tmp, args.db, name, graph,
+                 cases_for(name, graph, random.Random("%d/%s" % (args.seed, name)), args.size))
                 for name, graph in graphs]
         if args.jobs > 1:
             import multiprocessing

@@ -29,8 +29,11 @@ before() {
 	norm=$(printf '%s\n' "$output" | tr -s ' \t\n' ' ')
 	expect_match "$norm" 'CREATE TABLE alembic_version \( ?version_num VARCHAR\(32\) NOT NULL, ?CONSTRAINT alembic_version_pkc PRIMARY KEY \(version_num\) ?\);'
 	before "CREATE TABLE alembic_version" "CREATE TABLE t1 (x INTEGER);"
-	before "CREATE TABLE t1 (x INTEGER);" "INSERT INTO alembic_version (version_num) VALUES ('$(chain_id 1)');"
-	before "INSERT INTO alembic_version (version_num) VALUES ('$(chain_id 1)');" "CREATE TABLE t2 (x INTEGER);"
+	# on PostgreSQL, Alembic's INSERT ends with SQLAlchemy's implicit RETURNING
+	local ret=""
+	is_pg && ret=" RETURNING alembic_version.version_num"
+	before "CREATE TABLE t1 (x INTEGER);" "INSERT INTO alembic_version (version_num) VALUES ('$(chain_id 1)')$ret;"
+	before "INSERT INTO alembic_version (version_num) VALUES ('$(chain_id 1)')$ret;" "CREATE TABLE t2 (x INTEGER);"
 	before "CREATE TABLE t2 (x INTEGER);" "UPDATE alembic_version SET version_num='$(chain_id 2)' WHERE alembic_version.version_num = '$(chain_id 1)';"
 	before "CREATE TABLE t3 (x INTEGER);" "UPDATE alembic_version SET version_num='$(chain_id 3)' WHERE alembic_version.version_num = '$(chain_id 2)';"
 	before "-- Running upgrade $(chain_id 1) -> $(chain_id 2)" "CREATE TABLE t2 (x INTEGER);"
@@ -106,7 +109,7 @@ before() {
 	run --separate-stderr retort upgrade "$B:$E" --sql
 	expect_status 0
 	expect_eq "$(dbsum)" absent
-	expect_match "$output" "INSERT INTO alembic_version \(version_num\) VALUES \('($C|$D)'\);"
+	expect_match "$output" "INSERT INTO alembic_version \(version_num\) VALUES \('($C|$D)'\)( RETURNING alembic_version.version_num)?;"
 	expect_match "$output" "DELETE FROM alembic_version WHERE alembic_version.version_num = '($C|$D)';"
 	expect_match "$output" "UPDATE alembic_version SET version_num='$E' WHERE alembic_version.version_num = '($C|$D)';"
 }

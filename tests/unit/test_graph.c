@@ -520,6 +520,35 @@ static void test_history__ranges_are_inclusive(void **state)
 	fixture_free(&f);
 }
 
+/*
+ * history's default end is Alembic's "heads", the real ones: a head that
+ * another revision only depends on (d96e) is reached through its dependent,
+ * so it comes right after that dependent's line, not in file order among
+ * the heads (Alembic 1.8 prints this order).
+ */
+static void test_history__a_head_only_depended_on_follows_its_dependent(void **state)
+{
+	fixture f = { 0 };
+	rev(&f, "a7b0", "abc6", "", "");
+	rev(&f, "ab61", "abcf", "", "");
+	rev(&f, "ab85", "", "d96e", "");
+	rev(&f, "abc6", "", "", "");
+	rev(&f, "abcf", "ab85", "", "");
+	rev(&f, "cb33", "a7b0", "", "");
+	rev(&f, "d96e", "a7b0", "", "");
+	assert_int_equal(build(&f), 0);
+	assert_int_equal(rows(&f, ""), 0);
+	rt_targets t;
+	assert_int_equal(rt_history_range(&t, &f.g, &f.st, "", &f.err), 0);
+	rt_buf b = RT_BUF_INIT;
+	for (size_t k = 0; k < t.n; k++)
+		rt_buf_printf(&b, "%s%s", k ? "," : "", f.g.nodes[t.v[k]].rf->id);
+	assert_string_equal(b.ptr, "ab61,abcf,ab85,d96e,cb33,a7b0,abc6");
+	rt_buf_free(&b);
+	rt_targets_free(&t);
+	fixture_free(&f);
+}
+
 /* 10,000 revisions: every walk stays iterative and linear. */
 static void test_graph__ten_thousand_revision_chain(void **state)
 {
@@ -590,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_plan__stamp_moves_rows_like_alembic),
 		cmocka_unit_test(test_state__unknown_row_is_reported),
 		cmocka_unit_test(test_history__ranges_are_inclusive),
+		cmocka_unit_test(test_history__a_head_only_depended_on_follows_its_dependent),
 		cmocka_unit_test(test_graph__ten_thousand_revision_chain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

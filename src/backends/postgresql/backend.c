@@ -113,6 +113,7 @@ const rt_dialect rt_postgresql_backend = {
 	/* a unique index of the catalog; the row type; the relation; the column */
 	.create_race_sqlstates = (const char *const[]){ "23505", "42710", "42P07", "42701", NULL },
 	.no_durability_sql = "SET synchronous_commit = off",
+	.version_insert_returning = true,
 	.inspect = PG(rt_inspect_postgres),
 	.render = rt_render_postgres,
 	.lint = PG(rt_lint_postgres),

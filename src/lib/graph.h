@@ -171,9 +171,10 @@ int rt_plan_upgrade(rt_plan *p, const rt_graph *g, const rt_state *st,
  */
 int rt_plan_downgrade(rt_plan *p, const rt_graph *g, const rt_state *st,
 		      const uint32_t *seeds, size_t nseeds, rt_err *err);
-/* One stamp step that sets the rows to exactly the heads of targets' closure. */
-int rt_plan_stamp(rt_plan *p, const rt_graph *g, const rt_state *st,
-		  const uint32_t *targets, size_t ntargets, bool purge, rt_err *err);
+/* Alembic's stamp steps to the targets t (rt_resolve_stamp's). */
+struct rt_targets;
+int rt_plan_stamp(rt_plan *p, const rt_graph *g, const rt_state *st, const struct rt_targets *t,
+		  bool purge, rt_err *err);
 
 /*
  * Revision arguments (SPEC "The graph and how to name a revision").
@@ -188,12 +189,27 @@ typedef struct rt_targets {
 	uint32_t *v;
 	size_t n;
 	bool base;            /* the argument was "base" (or label@base) */
+	/*
+	 * stamp only: the revisions whose line a row must share to be
+	 * replaced (Alembic's filter_for_lineage: the argument's branch
+	 * label and its revisions); none, with line_all, keeps every row
+	 */
+	uint32_t *line;
+	size_t nline;
+	bool line_all;
 } rt_targets;
 
 int rt_resolve(rt_targets *out, const rt_graph *g, const rt_state *st, const char *spec,
 	       rt_err *err);
 int rt_resolve_downgrade(rt_targets *out, const rt_graph *g, const rt_state *st,
 			 const char *spec, rt_err *err);
+/*
+ * stamp's targets: as rt_resolve, except that on a database with no row a
+ * bare "-N" or "label@-N" walks N down from each real head (on the label's
+ * line), as Alembic's get_revisions does; out->line is filled.
+ */
+int rt_resolve_stamp(rt_targets *out, const rt_graph *g, const rt_state *st, const char *spec,
+		     rt_err *err);
 void rt_targets_free(rt_targets *t);
 
 /* The revisions of a history range "[A]:[B]", in history order (newest first). */

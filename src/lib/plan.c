@@ -347,14 +347,17 @@ static void stamp_step(rt_plan *p, const rt_graph *g, const uint32_t *from, size
 
 /*
  * Alembic's stamp (ScriptDirectory._stamp_revs): the rows that share a line
- * with a target are "the heads filtered"; then for each target, in order:
+ * with a target or its branch label are "the heads filtered" (every row
+ * when an argument names neither, as "base" does); then for each target, in order:
  * base deletes each of them, one step each; a target already among them is
  * left alone; one above them (or below) replaces them all in one step; one
  * on a line of its own is a new row.
  */
-int rt_plan_stamp(rt_plan *p, const rt_graph *g, const rt_state *st,
-		  const uint32_t *targets, size_t ntargets, bool purge, rt_err *err)
+int rt_plan_stamp(rt_plan *p, const rt_graph *g, const rt_state *st, const rt_targets *tg,
+		  bool purge, rt_err *err)
 {
+	const uint32_t *targets = tg->v;
+	size_t ntargets = tg->n;
 	size_t n = g->n ? g->n : 1;
 	uint8_t *mark = rt_xcalloc(n, 1);
 	uint32_t *stack = rt_xcalloc(n, sizeof(uint32_t));
@@ -367,9 +370,9 @@ int rt_plan_stamp(rt_plan *p, const rt_graph *g, const rt_state *st,
 	for (size_t i = 0; i < p->rows_after.len; i++) {
 		const rt_node *nd = rt_graph_get(g, p->rows_after.v[i]);
 		uint32_t h = (uint32_t)(nd - g->nodes);
-		bool keep = ntargets == 0;
-		for (size_t t = 0; !keep && t < ntargets; t++)
-			keep = same_lineage(g, h, targets[t], mark, stack);
+		bool keep = tg->line_all;
+		for (size_t l = 0; !keep && l < tg->nline; l++)
+			keep = same_lineage(g, h, tg->line[l], mark, stack);
 		if (keep)
 			heads[nheads++] = h;
 	}

@@ -52,6 +52,7 @@ static void push(rt_targets *t, uint32_t i)
 void rt_targets_free(rt_targets *t)
 {
 	free(t->v);
+	free(t->line);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -94,18 +95,22 @@ static int find_one(const rt_graph *g, const branch *b, const char *s, uint32_t 
 	if (!nd) {
 		size_t len = strlen(s), found = 0;
 		rt_buf list = RT_BUF_INIT;
-		for (uint32_t i = 0; i < g->n; i++) {
-			const rt_node *c = &g->nodes[i];
-			bool hit = strlen(c->rf->id) > 3 && !strncmp(c->rf->id, s, len);
-			for (uint32_t l = 0; !hit && l < c->nlabels; l++)
-				hit = rt_map_get(&g->by_label, c->label_list[l]) == c &&
-				      strlen(c->label_list[l]) > 3 && !strncmp(c->label_list[l], s, len);
-			if (!hit || !in_branch(b, i))
-				continue;
-			if (found++ < 3)
-				rt_buf_printf(&list, "%s'%s'", found > 1 ? ", " : "", c->rf->id);
-			nd = &g->nodes[i];
-		}
+		/* each matching key of Alembic's map counts, ids first, then
+		 * labels: a revision whose id and own label both match is two */
+		for (int labels = 0; labels < 2; labels++)
+			for (uint32_t i = 0; i < g->n; i++) {
+				const rt_node *c = &g->nodes[i];
+				for (uint32_t l = 0; l < (labels ? c->nlabels : 1); l++) {
+					const char *key = labels ? c->label_list[l] : c->rf->id;
+					if (labels && rt_map_get(&g->by_label, key) != c)
+						continue;  /* inherited: another's key */
+					if (strlen(key) <= 3 || strncmp(key, s, len) || !in_branch(b, i))
+						continue;
+					if (found++ < 3)
+						rt_buf_printf(&list, "%s'%s'", found > 1 ? ", " : "", key);
+					nd = &g->nodes[i];
+				}
+			}
 		int rc = 0;
 		if (found > 1)
 			rc = rt_error(err, RETORT_EAMBIGUOUS, "Multiple revisions start with '%s': %s...",
@@ -441,6 +446,81 @@ int rt_resolve(rt_targets *out, const rt_graph *g, const rt_state *st, const cha
 		}
 	}
 	if (rc < 0)
+		rt_targets_free(out);
+	free(bname);
+	free(sym);
+	return rc;
+}
+
+static void line_add(rt_targets *t, uint32_t v)
+{
+	t->line = rt_xreallocarray(t->line, t->nline + 1, sizeof(uint32_t));
+	t->line[t->nline++] = v;
+}
+
+static bool has_label(const rt_node *nd, const char *label)
+{
+	for (uint32_t l = 0; l < nd->nlabels; l++)
+		if (!strcmp(nd->label_list[l], label))
+			return true;
+	return false;
+}
+
+int rt_resolve_stamp(rt_targets *out, const rt_graph *g, const rt_state *st, const char *spec,
+		     rt_err *err)
+{
+	char *bname = NULL, *sym = NULL;
+	long n = 0;
+	int rc = 0;
+	if (!split_relative(spec, &bname, &sym, &n) || n >= 0 || *sym || (st && st->rows.len)) {
+		free(bname);
+		free(sym);
+		if ((rc = rt_resolve(out, g, st, spec, err)))
+			return rc;
+		/* the rows replaced are those on the line of the label before
+		 * '@' (a label or a revision) or of a revision named */
+		const char *at = strchr(spec, '@');
+		if (at) {
+			char *name = rt_xstrndup(spec, (size_t)(at - spec));
+			const rt_node *nd = rt_map_get(&g->by_label, name);
+			if (!nd)
+				nd = rt_graph_get(g, name);
+			if (nd)
+				line_add(out, idx(g, nd));
+			free(name);
+		}
+		for (size_t i = 0; i < out->n; i++)
+			line_add(out, out->v[i]);
+		out->line_all = !out->nline;
+		return 0;
+	}
+	if ((rc = need_state(st, spec, err))) {
+		free(bname);
+		free(sym);
+		return rc;
+	}
+	memset(out, 0, sizeof(*out));
+	rt_targets h = { 0 };
+	branch_heads(g, NULL, &h);
+	for (size_t i = 0; !rc && i < h.n; i++) {
+		uint32_t to = RT_NIL;
+		/* Alembic keeps the heads that carry the label (own or inherited) */
+		if (bname && !has_label(&g->nodes[h.v[i]], bname))
+			continue;
+		rc = walk(g, NULL, h.v[i], -n, -1, &to, err);
+		/* down to base or past it: that line keeps no row (Alembic fails
+		 * on the first and does nothing on the second) */
+		bool seen = false;
+		for (size_t k = 0; k < out->n; k++)
+			seen |= out->v[k] == to;
+		if (!rc && to != RT_NIL && to != WALK_BASE && !seen)
+			push(out, to);
+	}
+	if (!rc && !out->n)
+		out->base = true;
+	out->line_all = true;  /* no row to keep or replace */
+	rt_targets_free(&h);
+	if (rc)
 		rt_targets_free(out);
 	free(bname);
 	free(sym);

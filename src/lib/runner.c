@@ -732,7 +732,7 @@ static int make_plan(run *u, run_kind k, const rt_state *st, rt_plan *p)
 		rc = rt_plan_downgrade(p, g, st, u->targets.v, u->targets.n, err);
 		break;
 	default:
-		rc = rt_plan_stamp(p, g, st, u->targets.v, u->targets.n, u->purge, err);
+		rc = rt_plan_stamp(p, g, st, &u->targets, u->purge, err);
 		break;
 	}
 	if (rc)
@@ -895,7 +895,13 @@ static int resolve_specs(run *u, resolve_fn fn, const rt_state *st, const char *
 			u->targets.v = rt_xreallocarray(u->targets.v, u->targets.n + 1, sizeof(uint32_t));
 			u->targets.v[u->targets.n++] = t.v[j];
 		}
+		for (size_t j = 0; j < t.nline; j++) {
+			u->targets.line = rt_xreallocarray(u->targets.line, u->targets.nline + 1,
+							   sizeof(uint32_t));
+			u->targets.line[u->targets.nline++] = t.line[j];
+		}
 		u->targets.base |= t.base;
+		u->targets.line_all |= t.line_all;
 		rt_targets_free(&t);
 	}
 	return 0;
@@ -1114,7 +1120,7 @@ int retort_stamp(retort *r, const char *const *targets, size_t n, const retort_r
 {
 	if (!n)
 		return rt_error(&r->err, RETORT_EUSAGE, "stamp needs at least one revision");
-	return run_command(r, o, RUN_STAMP, rt_resolve, targets, n);
+	return run_command(r, o, RUN_STAMP, rt_resolve_stamp, targets, n);
 }
 
 int retort_ensure_version(retort *r, const retort_run_options *o)

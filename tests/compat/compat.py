@@ -457,22 +457,35 @@ def cases_for(name, graph, rng, size):
     ups = [["upgrade", "heads"], ["upgrade", "head"], ["upgrade", "+1"], ["upgrade", "+2"],
            ["upgrade", "-1"]]
     downs = [["downgrade", "base"], ["downgrade", "-1"], ["downgrade", "-2"],
-             ["downgrade", "heads"], ["downgrade", "head"]]
+             ["downgrade", "heads"], ["downgrade", "head"], ["downgrade", "heads-1"],
+             ["downgrade", "head-1"]]
     for i in ids:
         ups.append(["upgrade", i])
         downs.append(["downgrade", i])
         ups.append(["upgrade", i + "@+1"])
         downs.append(["downgrade", i + "@-1"])
+        ups.append(["upgrade", i + "+1"])
+        downs.append(["downgrade", i + "-1"])
+        # prefixes: unique or not, shorter than four characters too
+        ups += [["upgrade", i[:2]], ["upgrade", i[:3]]]
         reading.append(["history", "-r", i + ":"])
         reading.append(["history", "-r", ":" + i])
         reading.append(["history", "-r", "current:" + i])
+    stamps = [["stamp", i] for i in ids] + [["stamp", "heads"], ["stamp", "base"],
+                                            ["stamp", "-1"], ["stamp", "-2"], ["stamp", "+1"]]
+    stamps += [["stamp", i + "@base"] for i in ids[:3]]
+    stamps += [["stamp", i + "-1"] for i in ids[-2:]] + [["stamp", i + "+1"] for i in ids[:2]]
     for l in labels:
         ups += [["upgrade", l + "@head"], ["upgrade", l + "@base"], ["upgrade", l + "@+1"]]
         downs += [["downgrade", l + "@base"], ["downgrade", l + "@-1"], ["downgrade", l + "@head"]]
+        stamps += [["stamp", l + "@head"], ["stamp", l + "@base"], ["stamp", l + "@-1"]]
+        for i in ids:
+            ups.append(["upgrade", l + "@" + i])
+            downs.append(["downgrade", l + "@" + i])
     for i in ids[:4]:
         for j in ids[-4:]:
             reading.append(["history", "-r", "%s:%s" % (i, j)])
-    stamps = [["stamp", i] for i in ids] + [["stamp", "heads"], ["stamp", "base"]]
+    reading += [["history", "-r", "current:"], ["history", "-r", "base:heads"]]
     # offline scripts read no database: from base only
     offline = [["upgrade", "--sql", "heads"], ["downgrade", "--sql", "heads:base"],
                ["stamp", "--sql", "heads"]]

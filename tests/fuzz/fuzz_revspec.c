@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FUZZ_CHECK(plan.n <= graph.n, "a plan of %zu steps", plan.n);
 			rt_plan_free(&plan);
 			memset(&plan, 0, sizeof(plan));
-			rt_plan_stamp(&plan, &graph, st, t.v, t.n, false, &err);
+			rt_plan_stamp(&plan, &graph, st, &t, false, &err);
 			rt_plan_free(&plan);
 		}
 		rt_targets_free(&t);

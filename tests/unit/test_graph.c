@@ -463,25 +463,74 @@ static void test_plan__stamp_moves_rows_like_alembic(void **state)
 	branchy(&f);
 	assert_int_equal(rows(&f, "bbbb0002"), 0);
 	rt_plan p;
-	uint32_t t[2] = { (uint32_t)(rt_graph_get(&f.g, "cccc0003") - f.g.nodes),
+	uint32_t v[2] = { (uint32_t)(rt_graph_get(&f.g, "cccc0003") - f.g.nodes),
 			  (uint32_t)(rt_graph_get(&f.g, "dddd0004") - f.g.nodes) };
-	assert_int_equal(rt_plan_stamp(&p, &f.g, &f.st, t, 2, false, &f.err), 0);
+	rt_targets t = { .v = v, .n = 2, .line = v, .nline = 2 };
+	assert_int_equal(rt_plan_stamp(&p, &f.g, &f.st, &t, false, &f.err), 0);
 	char *s = plan_text(&p, &f.g);
 	/* Alembic: one StampStep per target, each applied to the rows it finds */
 	assert_string_equal(s, "=[U:bbbb0002>cccc0003] =[I:dddd0004]");
 	free(s);
 	rt_plan_free(&p);
 	assert_int_equal(rows(&f, "eeee0005"), 0);
-	assert_int_equal(rt_plan_stamp(&p, &f.g, &f.st, t, 1, false, &f.err), 0);
+	t.n = t.nline = 1;
+	assert_int_equal(rt_plan_stamp(&p, &f.g, &f.st, &t, false, &f.err), 0);
 	s = plan_text(&p, &f.g);
 	assert_string_equal(s, "=[U:eeee0005>cccc0003]");
 	free(s);
 	rt_plan_free(&p);
-	assert_int_equal(rt_plan_stamp(&p, &f.g, &f.st, NULL, 0, false, &f.err), 0);
+	rt_targets base = { .base = true, .line_all = true };
+	assert_int_equal(rt_plan_stamp(&p, &f.g, &f.st, &base, false, &f.err), 0);
 	s = plan_text(&p, &f.g);
 	assert_string_equal(s, "=[D:eeee0005]");
 	free(s);
 	rt_plan_free(&p);
+	fixture_free(&f);
+}
+
+/* The plan of "stamp spec" from the rows now, as text. */
+static char *stamp_text(fixture *f, const char *spec)
+{
+	rt_targets t;
+	rt_plan p;
+	if (rt_resolve_stamp(&t, &f->g, &f->st, spec, &f->err))
+		fail_msg("'%s': %s", spec, f->err.msg);
+	assert_int_equal(rt_plan_stamp(&p, &f->g, &f->st, &t, false, &f->err), 0);
+	char *s = plan_text(&p, &f->g);
+	rt_plan_free(&p);
+	rt_targets_free(&t);
+	return s;
+}
+
+/*
+ * "stamp L@base" deletes only the rows on L's line, as Alembic's
+ * filter_for_lineage keeps them; "L@X" also replaces rows on L's line.
+ */
+static void test_plan__stamp_label_at_base_keeps_rows_off_the_label(void **state)
+{
+	fixture f = { 0 };
+	rev(&f, "d656", "", "", "");
+	rev(&f, "d2eb", "d656", "", "L0");
+	rev(&f, "bbfb", "d2eb", "", "");
+	rev(&f, "c4c1", "", "", "L1");
+	assert_int_equal(build(&f), 0);
+	assert_int_equal(rows(&f, "c4c1"), 0);
+	const char *cases[][2] = {
+		{ "L0@base", "" },
+		{ "L1@base", "=[D:c4c1]" },
+		{ "base", "=[D:c4c1]" },
+		{ "c4c1@base", "=[D:c4c1]" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = stamp_text(&f, cases[i][0]);
+		if (strcmp(s, cases[i][1]))
+			fail_msg("stamp '%s': got '%s' want '%s'", cases[i][0], s, cases[i][1]);
+		free(s);
+	}
+	assert_int_equal(rows(&f, "bbfb,c4c1"), 0);
+	char *s = stamp_text(&f, "L0@base");
+	assert_string_equal(s, "=[D:bbfb]");
+	free(s);
 	fixture_free(&f);
 }
 
@@ -517,6 +566,68 @@ static void test_history__ranges_are_inclusive(void **state)
 		rt_buf_free(&b);
 		rt_targets_free(&t);
 	}
+	fixture_free(&f);
+}
+
+/*
+ * A prefix counts every key of Alembic's map that starts with it, labels
+ * too: "c2" is c2c2's id and its own label c2branch, two matches.
+ */
+static void test_resolve__a_prefix_matching_an_id_and_its_label_is_ambiguous(void **state)
+{
+	fixture f = { 0 };
+	rev(&f, "aaaa", "", "", "");
+	rev(&f, "c1c1", "aaaa", "", "c1branch");
+	rev(&f, "c2c2", "aaaa", "", "c2branch");
+	assert_int_equal(build(&f), 0);
+	assert_null(resolve(&f, "c2", false));
+	assert_non_null(strstr(f.err.msg, "Multiple revisions start with 'c2': 'c2c2', 'c2branch'"));
+	assert_resolves(&f, "c2c", "c2c2");
+	assert_resolves(&f, "c2b", "c2c2");
+	assert_resolves(&f, "aa", "aaaa");
+	fixture_free(&f);
+}
+
+/* stamp -N on a database with no row walks down from each head, as Alembic does. */
+static void test_resolve__stamp_minus_n_on_an_empty_database_walks_down_from_the_heads(void **state)
+{
+	fixture f = { 0 };
+	rev(&f, "aaaa", "", "", "");
+	rev(&f, "bbbb", "aaaa", "", "");
+	rev(&f, "c1c1", "bbbb", "", "c1branch");
+	rev(&f, "c2c2", "bbbb", "", "c2branch");
+	rev(&f, "d1d1", "c1c1", "", "");
+	rev(&f, "d2d2", "c2c2", "", "");
+	assert_int_equal(build(&f), 0);
+	assert_int_equal(rows(&f, ""), 0);
+	const char *cases[][2] = {
+		{ "-1", "c1c1,c2c2" },
+		{ "c2branch@-2", "bbbb" },
+		{ "c1branch@-1", "c1c1" },
+		{ "-2", "bbbb" },  /* reached from both heads: once (Alembic fails) */
+		{ "-4", "base" },  /* down to base: no row (Alembic fails there) */
+		{ "-9", "base" },  /* past it: nothing, as Alembic */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rt_targets t;
+		if (rt_resolve_stamp(&t, &f.g, &f.st, cases[i][0], &f.err))
+			fail_msg("'%s': %s", cases[i][0], f.err.msg);
+		rt_buf b = RT_BUF_INIT;
+		if (t.base && !t.n)
+			rt_buf_puts(&b, "base");
+		for (size_t k = 0; k < t.n; k++)
+			rt_buf_printf(&b, "%s%s", k ? "," : "", f.g.nodes[t.v[k]].rf->id);
+		if (strcmp(b.ptr, cases[i][1]))
+			fail_msg("stamp '%s': got '%s' want '%s'", cases[i][0], b.ptr, cases[i][1]);
+		rt_buf_free(&b);
+		rt_targets_free(&t);
+	}
+	/* without the rows read yet, "-1" asks for them */
+	rt_targets t;
+	assert_int_equal(rt_resolve_stamp(&t, &f.g, NULL, "-1", &f.err), RETORT_ESTATE);
+	/* a database with a row: as rt_resolve (Alembic cannot locate '-1') */
+	assert_int_equal(rows(&f, "d1d1"), 0);
+	assert_int_not_equal(rt_resolve_stamp(&t, &f.g, &f.st, "c1branch@-1", &f.err), 0);
 	fixture_free(&f);
 }
 
@@ -620,6 +731,9 @@ int main(void)
 		cmocka_unit_test(test_state__unknown_row_is_reported),
 		cmocka_unit_test(test_history__ranges_are_inclusive),
 		cmocka_unit_test(test_history__a_head_only_depended_on_follows_its_dependent),
+		cmocka_unit_test(test_resolve__a_prefix_matching_an_id_and_its_label_is_ambiguous),
+		cmocka_unit_test(test_plan__stamp_label_at_base_keeps_rows_off_the_label),
+		cmocka_unit_test(test_resolve__stamp_minus_n_on_an_empty_database_walks_down_from_the_heads),
 		cmocka_unit_test(test_graph__ten_thousand_revision_chain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,7 @@ example: build
 check: deps
 	scripts/check
 
-# Every suite at full size: every fault point and kill, all 218 compat graphs (250 cases each).
+# Every suite at full size: every fault point and kill, all 229 compat graphs (250 cases each).
 .PHONY: check-full
 check-full: deps
 	CHECK_SIZE=full BUILD_DIR=build-full ASAN_DIR=build-asan-full scripts/check

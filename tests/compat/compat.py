@@ -446,6 +446,22 @@ def compare(a, r, case, target):
 CAP = {"small": 60, "full": 250}
 
 
+def form(argv, graph):
+    """A command with its revisions, labels and prefixes written X, L, P."""
+    ids = {g[0] for g in graph}
+    labels = {l for g in graph for l in g[2]}
+
+    def one(tok):
+        for part in re.split(r"([@:+-])", tok):
+            if part in ids or part in labels:
+                yield "X" if part in ids else "L"
+            elif part and any(i.startswith(part) for i in ids) and part not in ("base", "head"):
+                yield "P"
+            else:
+                yield part
+    return " ".join("".join(one(t)) for t in argv)
+
+
 def cases_for(name, graph, rng, size):
     ids = [g[0] for g in graph]
     labels = sorted({l for g in graph for l in g[2]})
@@ -559,6 +575,8 @@ def main():
     passed = failed = internal = allowed_n = 0
     shown = 0
     per_cmd = {}
+    internals = {}
+    graphs_by_name = dict(graphs)
     with tempfile.TemporaryDirectory(prefix="retort-compat-") as tmp:
         # each graph's sample is its own (seeded by its name): the same
         # with --only, with any number of jobs
@@ -580,6 +598,10 @@ def main():
                 if isinstance(res, tuple):
                     internal += 1
                     stat[2] += 1
+                    key = (form(case.argv, graphs_by_name[case.shape]),
+                           res[1].split(":")[0] or "?", res[2])
+                    n, example = internals.get(key, (0, case.key()))
+                    internals[key] = (n + 1, example)
                     continue
                 why = shapes.allowed_reason(allowed, case, res)
                 if not res or why:
@@ -595,6 +617,10 @@ def main():
         if pool:
             pool.close()
             pool.join()
+    # what Alembic's own errors are, and what retort did there
+    for (argv, exc, rk), (n, example) in sorted(internals.items(),
+                                               key=lambda kv: -kv[1][0])[:args.show]:
+        print("# Alembic %s on %d cases of '%s' (%s); retort: %s" % (exc, n, argv, example, rk))
     for cmd, (p, f, i) in sorted(per_cmd.items()):
         print("# %-10s %5d agree, %4d differ, %4d where Alembic fails internally" % (cmd, p, f, i))
     print("# %d cases agree (%d of them as allowed.txt lists), %d where Alembic fails internally"

@@ -348,10 +348,10 @@ static void stamp_step(rt_plan *p, const rt_graph *g, const uint32_t *from, size
 /*
  * Alembic's stamp (ScriptDirectory._stamp_revs): the rows that share a line
  * with a target or its branch label are "the heads filtered" (every row
- * when an argument names neither, as "base" does); then for each target, in order:
- * base deletes each of them, one step each; a target already among them is
- * left alone; one above them (or below) replaces them all in one step; one
- * on a line of its own is a new row.
+ * when an argument names neither, as "base" does); then for each target,
+ * in order: base deletes each of them, one step each; a target already
+ * among them is left alone; one above them (or below) replaces them all in
+ * one step; one on a line of its own is a new row.
  */
 int rt_plan_stamp(rt_plan *p, const rt_graph *g, const rt_state *st, const rt_targets *tg,
 		  bool purge, rt_err *err)

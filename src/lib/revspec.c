@@ -466,63 +466,75 @@ static bool has_label(const rt_node *nd, const char *label)
 	return false;
 }
 
-int rt_resolve_stamp(rt_targets *out, const rt_graph *g, const rt_state *st, const char *spec,
-		     rt_err *err)
+/*
+ * The rows a stamp replaces are those on the line of the label before '@'
+ * (a label or a revision) or of a revision named; an argument that names
+ * neither ("base") keeps every row in play.
+ */
+static void stamp_line(rt_targets *out, const rt_graph *g, const char *spec)
 {
-	char *bname = NULL, *sym = NULL;
-	long n = 0;
-	int rc = 0;
-	if (!split_relative(spec, &bname, &sym, &n) || n >= 0 || *sym || (st && st->rows.len)) {
-		free(bname);
-		free(sym);
-		if ((rc = rt_resolve(out, g, st, spec, err)))
-			return rc;
-		/* the rows replaced are those on the line of the label before
-		 * '@' (a label or a revision) or of a revision named */
-		const char *at = strchr(spec, '@');
-		if (at) {
-			char *name = rt_xstrndup(spec, (size_t)(at - spec));
-			const rt_node *nd = rt_map_get(&g->by_label, name);
-			if (!nd)
-				nd = rt_graph_get(g, name);
-			if (nd)
-				line_add(out, idx(g, nd));
-			free(name);
-		}
-		for (size_t i = 0; i < out->n; i++)
-			line_add(out, out->v[i]);
-		out->line_all = !out->nline;
-		return 0;
+	const char *at = strchr(spec, '@');
+	if (at) {
+		char *name = rt_xstrndup(spec, (size_t)(at - spec));
+		const rt_node *nd = rt_map_get(&g->by_label, name);
+		if (!nd)
+			nd = rt_graph_get(g, name);
+		if (nd)
+			line_add(out, idx(g, nd));
+		free(name);
 	}
-	if ((rc = need_state(st, spec, err))) {
-		free(bname);
-		free(sym);
-		return rc;
-	}
-	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < out->n; i++)
+		line_add(out, out->v[i]);
+	out->line_all = !out->nline;
+}
+
+/*
+ * Alembic's get_revisions("[label@]-N"): N down from each real head (those
+ * that carry the label, own or inherited), each revision once; a line
+ * walked down to base or past it gives no row (Alembic fails on the first
+ * and does nothing on the second).
+ */
+static int walk_down_from_heads(rt_targets *out, const rt_graph *g, const char *label, long n,
+				rt_err *err)
+{
 	rt_targets h = { 0 };
+	int rc = 0;
+	memset(out, 0, sizeof(*out));
 	branch_heads(g, NULL, &h);
 	for (size_t i = 0; !rc && i < h.n; i++) {
 		uint32_t to = RT_NIL;
-		/* Alembic keeps the heads that carry the label (own or inherited) */
-		if (bname && !has_label(&g->nodes[h.v[i]], bname))
+		if (label && !has_label(&g->nodes[h.v[i]], label))
 			continue;
-		rc = walk(g, NULL, h.v[i], -n, -1, &to, err);
-		/* down to base or past it: that line keeps no row (Alembic fails
-		 * on the first and does nothing on the second) */
+		rc = walk(g, NULL, h.v[i], n, -1, &to, err);
 		bool seen = false;
 		for (size_t k = 0; k < out->n; k++)
 			seen |= out->v[k] == to;
 		if (!rc && to != RT_NIL && to != WALK_BASE && !seen)
 			push(out, to);
 	}
-	if (!rc && !out->n)
-		out->base = true;
-	out->line_all = true;  /* no row to keep or replace */
 	rt_targets_free(&h);
-	if (rc)
+	if (rc) {
 		rt_targets_free(out);
-	free(bname);
+		return rc;
+	}
+	out->base = !out->n;
+	out->line_all = true; /* the table is empty: no row to keep or replace */
+	return 0;
+}
+
+int rt_resolve_stamp(rt_targets *out, const rt_graph *g, const rt_state *st, const char *spec,
+		     rt_err *err)
+{
+	char *label = NULL, *sym = NULL;
+	long n = 0;
+	int rc;
+	if (split_relative(spec, &label, &sym, &n) && n < 0 && !*sym && !(st && st->rows.len)) {
+		if (!(rc = need_state(st, spec, err)))
+			rc = walk_down_from_heads(out, g, label, -n, err);
+	} else if (!(rc = rt_resolve(out, g, st, spec, err))) {
+		stamp_line(out, g, spec);
+	}
+	free(label);
 	free(sym);
 	return rc;
 }

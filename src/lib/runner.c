@@ -883,6 +883,15 @@ static int read_state(run *u, bool reload)
 typedef int (*resolve_fn)(rt_targets *out, const rt_graph *g, const rt_state *st,
 			  const char *spec, rt_err *err);
 
+static void append_ids(uint32_t **dst, size_t *n, const uint32_t *src, size_t k)
+{
+	if (!k)
+		return;
+	*dst = rt_xreallocarray(*dst, *n + k, sizeof(uint32_t));
+	memcpy(*dst + *n, src, k * sizeof(uint32_t));
+	*n += k;
+}
+
 static int resolve_specs(run *u, resolve_fn fn, const rt_state *st, const char *const *specs,
 			 size_t n)
 {
@@ -891,15 +900,8 @@ static int resolve_specs(run *u, resolve_fn fn, const rt_state *st, const char *
 		int rc = fn(&t, &u->r->graph, st, specs[i], &u->r->err);
 		if (rc)
 			return rc;
-		for (size_t j = 0; j < t.n; j++) {
-			u->targets.v = rt_xreallocarray(u->targets.v, u->targets.n + 1, sizeof(uint32_t));
-			u->targets.v[u->targets.n++] = t.v[j];
-		}
-		for (size_t j = 0; j < t.nline; j++) {
-			u->targets.line = rt_xreallocarray(u->targets.line, u->targets.nline + 1,
-							   sizeof(uint32_t));
-			u->targets.line[u->targets.nline++] = t.line[j];
-		}
+		append_ids(&u->targets.v, &u->targets.n, t.v, t.n);
+		append_ids(&u->targets.line, &u->targets.nline, t.line, t.nline);
 		u->targets.base |= t.base;
 		u->targets.line_all |= t.line_all;
 		rt_targets_free(&t);

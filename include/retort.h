@@ -114,6 +114,24 @@ typedef struct retort_options {
 RETORT_API int retort_open(retort **out, const retort_options *opts);
 RETORT_API void retort_free(retort *r);
 RETORT_API const char *retort_errmsg(const retort *r);
+
+/*
+ * The last failure on r as data, as git_error_last() gives it: borrowed
+ * from the handle, valid until the next call on it.  A part not known is
+ * NULL (line 0).  code is 0 when the last call succeeded.
+ */
+typedef struct retort_error {
+	int code;             /* RETORT_E* */
+	const char *message;  /* retort_errmsg(): one line, with the place first */
+	const char *file;     /* the file the failure is in (a revision, the config) */
+	unsigned line;        /* its line, 1-based; 0: the whole file, or none */
+	const char *revision; /* the revision whose step failed */
+	const char *sqlstate; /* the database's code (PostgreSQL's SQLSTATE) */
+	const char *detail;   /* the server's DETAIL and HINT */
+	const char *hint;
+} retort_error;
+
+RETORT_API const retort_error *retort_last_error(retort *r);
 RETORT_API const char *retort_strerror(int code);
 RETORT_API int retort_exit_code(int code);
 /*

@@ -15,13 +15,14 @@
 #ifndef RETORT_DRIVER_H
 #define RETORT_DRIVER_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define RETORT_DRIVER_VERSION 2
+#define RETORT_DRIVER_VERSION 3
 
 /* What a failed call tells about the failure. */
 typedef struct retort_dberror {
@@ -63,6 +64,11 @@ typedef struct retort_target {
 
 typedef struct retort_conn {
 	const struct retort_driver *driver;
+	/*
+	 * Set by the core once connected: non-zero once retort_interrupt() was
+	 * called on the handle.  A driver's own waits (the run lock) stop on it.
+	 */
+	const atomic_int *interrupted;
 } retort_conn;
 
 /* Called per row; return non-zero to stop. */
@@ -113,6 +119,13 @@ typedef struct retort_driver {
 	 * on a table the section names).  NULL: nothing to check.
 	 */
 	int (*check_outside)(retort_conn *c, const char *sql, retort_dberror *err);
+	/*
+	 * Ask that the statement running on c stop (it then fails), from a
+	 * signal handler or another thread while c is in a call: it must be
+	 * async-signal-safe (PostgreSQL: PQcancel; SQLite: sqlite3_interrupt).
+	 * NULL: a running statement cannot be stopped.
+	 */
+	void (*cancel)(retort_conn *c);
 } retort_driver;
 
 #ifdef __cplusplus

@@ -114,6 +114,8 @@ int cli_fail(retort *r, int rc);
  * to stop and clean up (retort_interrupt); a second one ends the process.
  */
 void cli_catch_interrupts(retort *r);
+/* The handle is going: a signal no longer reaches it. */
+void cli_release_interrupts(void);
 /* Print "retort: <message>" (printf-style) and return 2: bad usage. */
 int cli_usage_error(const cli_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

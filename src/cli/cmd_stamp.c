@@ -42,7 +42,9 @@ static int cmd_stamp(cli *c, int argc, char **argv)
 			o.sql_data = c;
 		if (c->json && !c->steps)
 			c->steps = json_array();
+		cli_catch_interrupts(r);
 		int rc = retort_stamp(r, (const char *const *)g.pos, g.npos, &o);
+		cli_release_interrupts();
 		if (rc < 0)
 			code = cli_fail(r, rc);
 		else if (c->json)

@@ -4,15 +4,21 @@
 #include "cli.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static retort *interruptible;
+static retort *_Atomic interruptible;
 
 static void on_signal(int sig)
 {
-	retort_interrupt(interruptible);
+	retort_interrupt(atomic_load(&interruptible));
+}
+
+void cli_release_interrupts(void)
+{
+	atomic_store(&interruptible, NULL);
 }
 
 void cli_catch_interrupts(retort *r)
@@ -22,7 +28,7 @@ void cli_catch_interrupts(retort *r)
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESETHAND; /* the second signal is the default's */
 	sigemptyset(&sa.sa_mask);
-	interruptible = r;
+	atomic_store(&interruptible, r);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }

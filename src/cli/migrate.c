@@ -57,7 +57,9 @@ int cli_migrate(cli *c, const cli_cmd *cmd, int argc, char **argv, cli_migrate_f
 		o.sql_data = c;
 	if (c->json && !c->steps)
 		c->steps = json_array();
+	cli_catch_interrupts(r);
 	int rc = run(r, target, &o);
+	cli_release_interrupts();
 	if (rc < 0)
 		code = cli_fail(r, rc);
 	else if (c->json)

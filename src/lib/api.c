@@ -93,10 +93,18 @@ int rt_project_add_revisions(retort *r, rt_revfile *more, uint32_t n)
 	return rc;
 }
 
+/*
+ * Async-signal-safe and callable from any thread: two atomics and the
+ * driver's cancel, which is itself safe there (driver.h).
+ */
 void retort_interrupt(retort *r)
 {
-	if (r)
-		r->interrupted = 1;
+	if (!r)
+		return;
+	atomic_store(&r->interrupted, 1);
+	retort_conn *c = atomic_load(&r->inflight);
+	if (c && c->driver->cancel)
+		c->driver->cancel(c);
 }
 
 void retort_free(retort *r)
@@ -119,6 +127,30 @@ const char *retort_errmsg(const retort *r)
 	if (!r)
 		return "out of memory";
 	return r->err.code ? r->err.msg : "";
+}
+
+static const char *field(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+const retort_error *retort_last_error(retort *r)
+{
+	static const retort_error oom = { RETORT_ERROR, "out of memory", NULL, 0,
+					  NULL, NULL, NULL, NULL };
+	if (!r)
+		return &oom;
+	const rt_err *e = &r->err;
+	retort_error *out = &r->last_error;
+	out->code = e->code;
+	out->message = e->code ? e->msg : "";
+	out->file = e->code ? field(e->file) : NULL;
+	out->line = e->code ? e->line : 0;
+	out->revision = e->code ? field(e->revision) : NULL;
+	out->sqlstate = e->code ? field(e->sqlstate) : NULL;
+	out->detail = e->code ? field(e->detail) : NULL;
+	out->hint = e->code ? field(e->hint) : NULL;
+	return out;
 }
 
 const char *retort_config_path(const retort *r)

@@ -245,7 +245,8 @@ static int verify(job *j, size_t *nsteps, size_t *nskipped)
 	if (!rc)
 		rc = rt_scratch_own_database(r, &b.sc, &b.url);
 	const char *args[] = { "apply", NULL };
-	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+	rt_nopipe np;
+	rt_nopipe_begin(&np);
 	if (!rc)
 		rc = rt_pyhelper_start(r, &h, j->o->python, args, a.url);
 	/* upward, parents and dependencies first; a revision whose SQL could not be made is skipped with what needs it */
@@ -273,7 +274,7 @@ static int verify(job *j, size_t *nsteps, size_t *nskipped)
 		if (!rc)
 			rc = hrc;
 	}
-	signal(SIGPIPE, old_pipe);
+	rt_nopipe_end(&np);
 	if (a.url)
 		explicit_bzero(a.url, strlen(a.url));
 	if (b.url)
@@ -508,9 +509,10 @@ int retort_convert(retort *r, const retort_convert_options *o)
 		job_free(&j);
 		return 0;
 	}
-	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+	rt_nopipe np;
+	rt_nopipe_begin(&np);
 	rc = render(&j);
-	signal(SIGPIPE, old_pipe);
+	rt_nopipe_end(&np);
 	size_t nsteps = 0, nskipped = 0, nfailed = 0;
 	if (!rc && !o->no_verify)
 		rc = verify(&j, &nsteps, &nskipped);

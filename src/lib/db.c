@@ -10,6 +10,7 @@
 #include "db.h"
 #include "util/xalloc.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,9 @@ static int db_failed(retort *r, int code, const retort_dberror *e)
 	rt_buf msg = RT_BUF_INIT;
 	rt_db_describe(&msg, e);
 	rt_error(&r->err, code ? code : RETORT_EDB, "%s", msg.ptr);
+	snprintf(r->err.sqlstate, sizeof(r->err.sqlstate), "%s", e->sqlstate);
+	snprintf(r->err.detail, sizeof(r->err.detail), "%s", e->detail);
+	snprintf(r->err.hint, sizeof(r->err.hint), "%s", e->hint);
 	rt_buf_free(&msg);
 	return r->err.code;
 }
@@ -115,6 +119,24 @@ static int injected(retort *r, retort_dberror *dbe)
 	return db_failed(r, RETORT_EDB, e);
 }
 
+/*
+ * A driver call retort_interrupt() may cancel: the connection is published
+ * for the call's length (the interrupt reads it from another thread or a
+ * signal handler), and a call that starts after the interrupt is not made.
+ */
+static void call_start(retort *r, retort_conn *c)
+{
+	atomic_store(&r->inflight, c);
+}
+
+static int call_end(retort *r, int rc)
+{
+	atomic_store(&r->inflight, NULL);
+	return rc;
+}
+
+#define CANCELLABLE(r, call) (call_start((r), (r)->conn), call_end((r), (call)))
+
 /* Driver codes other than RETORT_EDB (a lost connection) pass through. */
 static int finish(retort *r, int rc, retort_dberror *e)
 {
@@ -131,7 +153,7 @@ int rt_db_exec(retort *r, const char *sql, retort_dberror *dbe)
 		return injected(r, dbe);
 	memset(e, 0, sizeof(*e));
 	e->offset = -1;
-	return finish(r, r->conn->driver->exec(r->conn, sql, e), e);
+	return finish(r, CANCELLABLE(r, r->conn->driver->exec(r->conn, sql, e)), e);
 }
 
 int rt_db_query(retort *r, const char *sql, retort_row_fn fn, void *data)
@@ -139,7 +161,7 @@ int rt_db_query(retort *r, const char *sql, retort_row_fn fn, void *data)
 	retort_dberror e = { .offset = -1 };
 	if (fault_here(r))
 		return injected(r, NULL);
-	return finish(r, r->conn->driver->query(r->conn, sql, fn, data, &e), &e);
+	return finish(r, CANCELLABLE(r, r->conn->driver->query(r->conn, sql, fn, data, &e)), &e);
 }
 
 int rt_db_begin(retort *r)
@@ -147,7 +169,7 @@ int rt_db_begin(retort *r)
 	retort_dberror e = { .offset = -1 };
 	if (fault_here(r))
 		return injected(r, NULL);
-	return finish(r, r->conn->driver->begin(r->conn, &e), &e);
+	return finish(r, CANCELLABLE(r, r->conn->driver->begin(r->conn, &e)), &e);
 }
 
 int rt_db_commit(retort *r)
@@ -155,7 +177,7 @@ int rt_db_commit(retort *r)
 	retort_dberror e = { .offset = -1 };
 	if (fault_here(r))
 		return injected(r, NULL);
-	return finish(r, r->conn->driver->commit(r->conn, &e), &e);
+	return finish(r, CANCELLABLE(r, r->conn->driver->commit(r->conn, &e)), &e);
 }
 
 /*
@@ -211,6 +233,8 @@ int rt_db_connect(retort *r, const retort_driver *d, retort_conn **out,
 	int rc = d->connect(out, ci, e);
 	if (rc)
 		*out = NULL;
+	else
+		(*out)->interrupted = &r->interrupted;
 	return rc;
 }
 
@@ -238,9 +262,10 @@ int rt_db_lock(retort *r, const char *key, double timeout)
 	retort_dberror e = { .offset = -1 };
 	if (fault_here(r))
 		return injected(r, NULL);
-	int rc = r->conn->driver->lock(r->conn, key, timeout, &e);
+	int rc = CANCELLABLE(r, r->conn->driver->lock(r->conn, key, timeout, &e));
 	if (rc)
-		return rt_error(&r->err, RETORT_ELOCK, "%s", e.message);
+		return rt_error(&r->err, rc == RETORT_EINTERRUPTED ? rc : RETORT_ELOCK, "%s",
+				e.message);
 	return 0;
 }
 
@@ -280,5 +305,5 @@ int rt_db_query_e(retort *r, const char *sql, retort_row_fn fn, void *data,
 		return injected(r, dbe);
 	memset(dbe, 0, sizeof(*dbe));
 	dbe->offset = -1;
-	return finish(r, r->conn->driver->query(r->conn, sql, fn, data, dbe), dbe);
+	return finish(r, CANCELLABLE(r, r->conn->driver->query(r->conn, sql, fn, data, dbe)), dbe);
 }

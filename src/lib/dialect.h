@@ -50,15 +50,19 @@ typedef struct rt_dialect {
 	const char *text_type;
 	const char *time_type;
 	/*
-	 * Send each online step in two messages instead of one per statement:
-	 * "BEGIN; SELECT version_num ..." (the re-read, whose answer decides
-	 * whether the step runs), then the section, the version table changes,
-	 * the retort_log row and COMMIT.  Worth it where the database is a round
-	 * trip away; SQLite, in process, has none to save.  elapsed_ms_sql is
-	 * then the log row's duration_ms: the milliseconds since the server
+	 * The step protocol's guard (step.c), where a statement can fail on a
+	 * condition: a statement that fails with SQLSTATE rows_state unless
+	 * table holds exactly rows (NULL: any), and with lock_state unless this
+	 * session holds the run lock key (NULL: not asked); the rows it found,
+	 * as "a, b" (or "<base>"), are the error's DETAIL.  With it, each
+	 * online step is one message: open, guard, body, bookkeeping, check,
+	 * commit.  NULL: the core reads the rows back itself, a call each
+	 * (SQLite: in process, no round trip to save).  elapsed_ms_sql is then
+	 * the log row's duration_ms: the milliseconds since the server
 	 * received the message, as an SQL expression.
 	 */
-	bool batch_steps;
+	void (*guard_sql)(rt_buf *b, const char *table, const struct rt_strvec *rows,
+			  const char *key, const char *rows_state, const char *lock_state);
 	const char *elapsed_ms_sql;
 	/*
 	 * A step's re-read of the version table must wait for another

@@ -12,15 +12,36 @@
 
 #include "retort.h"
 
+/*
+ * The message, and the parts of it a program wants as data: where
+ * (file, line), which revision, and the database's own words.  A field
+ * not known is empty (line 0).  Set by rt_error and rt_error_at; the
+ * database's by db.c; the revision by the runner.
+ */
 typedef struct rt_err {
 	int code;
 	char msg[2048];
+	char file[1024];
+	unsigned line;
+	char revision[64];
+	char sqlstate[8];
+	char detail[512];
+	char hint[512];
 } rt_err;
 
 /* Record code and message in e (which may be NULL); returns code. */
 int rt_error(rt_err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rt_err_clear(rt_err *e);
+/*
+ * rt_error with a place: the message is "<file>:<line>: <fmt's text>"
+ * ("<file>: ..." with line 0), and file and line are kept as fields.
+ */
+int rt_error_at(rt_err *e, int code, const char *file, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Keep from (an earlier error) the database's fields: SQLSTATE, detail, hint. */
+void rt_err_keep_db(rt_err *e, const rt_err *from);
+void rt_err_set_revision(rt_err *e, const char *rev);
 
 /*
  * An options struct's version must be the one this library was built with

@@ -342,7 +342,7 @@ int rt_scratch_own_database(retort *r, rt_scratch *sc, char **sa_url)
 /* retort_interrupt() was called: stop here (the scratch is undone after). */
 static int interrupted(retort *r)
 {
-	if (!r->interrupted)
+	if (!atomic_load(&r->interrupted))
 		return 0;
 	return rt_error(&r->err, RETORT_EINTERRUPTED,
 			"interrupted; the model's scratch database was removed");
@@ -387,6 +387,9 @@ int rt_model_load(retort *r, rt_schema *out, rt_renames *renames, rt_schema *db)
 			r->dialect->canon_checks(r, db, out, sc.txn);
 		r->conn = own;
 	}
+	/* a statement the interrupt cancelled failed: that is the interrupt */
+	if (rc && atomic_load(&r->interrupted))
+		rc = interrupted(r);
 	rc = rt_scratch_close(r, &sc, rc);
 	if (!rc)
 		rc = interrupted(r);

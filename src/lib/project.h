@@ -18,11 +18,12 @@
 #include "revfile.h"
 #include "url.h"
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 struct retort {
 	rt_err err;
+	retort_error last_error;  /* retort_last_error()'s view of err */
 	retort_log_fn log;
 	void *log_data;
 	int verbosity;
@@ -42,7 +43,8 @@ struct retort {
 	retort_conn *conn;
 	bool writing;             /* the command writes: it may create the database */
 	bool missing_is_empty;    /* reading: a database not made yet is empty */
-	volatile sig_atomic_t interrupted; /* retort_interrupt() */
+	atomic_int interrupted;   /* retort_interrupt(), from any thread or a handler */
+	_Atomic(retort_conn *) inflight; /* the connection in a driver call, for cancel */
 	bool state_ok;
 	rt_state state;
 	unsigned long db_calls;   /* through db.c's wrappers (fault injection counts them) */

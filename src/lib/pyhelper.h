@@ -14,6 +14,7 @@
 
 #include "project.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -44,5 +45,19 @@ int rt_process_start(retort *r, rt_pyhelper *h, const char *program, const char 
 int rt_pyhelper_finish(retort *r, rt_pyhelper *h, const char *what);
 /* Read what is left of its output into out. */
 void rt_pyhelper_read_all(rt_pyhelper *h, rt_buf *out);
+
+/*
+ * While writing to a helper that may have died: SIGPIPE blocked in the
+ * calling thread only (a write then fails with EPIPE), and one raised
+ * meanwhile taken back before the mask is restored.  No process-wide
+ * signal disposition is touched, so a program's own handler and other
+ * threads are left alone (as curl's CURLOPT_NOSIGNAL and OpenSSL advise).
+ */
+typedef struct rt_nopipe {
+	sigset_t old;
+	bool pending; /* one was pending before: not ours to take */
+} rt_nopipe;
+void rt_nopipe_begin(rt_nopipe *g);
+void rt_nopipe_end(rt_nopipe *g);
 
 #endif

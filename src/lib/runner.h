@@ -102,6 +102,20 @@ void rt_run_offline_log_table(run *u);
 void rt_run_offline_drop_version_table(run *u);
 /* Create the version table (and retort_log, with_log) where missing. */
 int rt_run_ensure_tables(run *u, bool with_log);
+/*
+ * step.c, the step protocol: run step i of p (own: in its own transaction,
+ * else in the run's); *moved when the version table no longer holds what
+ * the plan was made from, and nothing of the step ran.
+ */
+int rt_step_run(run *u, const rt_plan *p, size_t i, bool own, bool *moved);
+/* The run's one transaction (transaction_per_migration = false), guarded. */
+int rt_step_open_run(run *u, bool *moved);
+/* Refuse, before anything runs, a plan with steps that cannot run. */
+int rt_step_refuse(run *u, const rt_plan *p);
+/* The section a step runs (NULL for a stamp). */
+const rt_section *rt_step_section(run *u, const rt_step *s);
+/* RETORT_EINTERRUPTED for step i of p, before it started or (ran) in it. */
+int rt_step_interrupted(run *u, const rt_plan *p, size_t i, bool ran);
 /* validate.c: the files against the journal, before an upgrade (RETORT_EDIFF). */
 int rt_run_validate(run *u);
 /* validate.c: the whole report, for `validate`. */

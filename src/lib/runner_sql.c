@@ -14,7 +14,11 @@
 
 char *rt_run_applied_by(void)
 {
-	const struct passwd *pw = getpwuid(geteuid());
+	/* getpwuid_r: getpwuid's static result is any thread's */
+	struct passwd pwd, *pw = NULL;
+	char buf[4096];
+	if (getpwuid_r(geteuid(), &pwd, buf, sizeof(buf), &pw) != 0)
+		pw = NULL;
 	const char *user = pw && pw->pw_name ? pw->pw_name : getenv("USER");
 	char host[256] = "";
 	if (gethostname(host, sizeof(host) - 1) < 0)

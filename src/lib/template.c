@@ -9,12 +9,14 @@
  */
 #include "template.h"
 
+#include "util/fs.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,10 +264,72 @@ static char *zone_name(const char *tz)
 	return NULL;
 }
 
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int64_t be64(const unsigned char *p)
+{
+	return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4));
+}
+
 /*
- * Break t down in zone tz (NULL: local time).  TZ is set for the call and
- * restored after: the C library has no per-call time zone.  This is not
- * thread-safe, like every use of TZ; it runs only while writing a file.
+ * The UTC offset and DST flag of zone file name (RFC 8536's TZif, the
+ * 64-bit block where there is one) at t: the type of the last transition
+ * at or before t, or before the first one the first standard-time type.
+ * Debian's files list transitions to 2037; past the last one its type
+ * holds (the footer's rule is not read).  false: no such file, or not one.
+ */
+static bool zone_offset(const char *name, time_t t, long *utoff, int *isdst)
+{
+	const char *dir = getenv("TZDIR");
+	rt_buf path = RT_BUF_INIT, data = RT_BUF_INIT;
+	rt_buf_printf(&path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
+	bool ok = rt_readfile(&data, path.ptr) == 0 && data.len >= 44 &&
+		  !memcmp(data.ptr, "TZif", 4);
+	const unsigned char *p = (const unsigned char *)data.ptr, *end = p + data.len;
+	int tsize = 4;
+	for (int pass = 0; ok && pass < 2; pass++) {
+		uint32_t isut = be32(p + 20), isstd = be32(p + 24), leap = be32(p + 28),
+			 timecnt = be32(p + 32), typecnt = be32(p + 36), chars = be32(p + 40);
+		size_t body = (size_t)timecnt * (size_t)tsize + timecnt + typecnt * 6u + chars +
+			      leap * (size_t)(tsize + 4) + isstd + isut;
+		if (typecnt == 0 || (size_t)(end - p) < 44 + body) {
+			ok = false;
+			break;
+		}
+		if (pass == 0 && p[4] >= '2' && (size_t)(end - p) >= 44 + body + 44) {
+			p += 44 + body; /* the 64-bit block follows */
+			tsize = 8;
+			continue;
+		}
+		const unsigned char *times = p + 44, *idx = times + (size_t)timecnt * tsize;
+		const unsigned char *types = idx + timecnt;
+		uint32_t type = 0;
+		for (uint32_t k = 0; k < typecnt; k++)
+			if (!types[k * 6 + 4]) {
+				type = k; /* before the first transition: standard time */
+				break;
+			}
+		for (uint32_t k = 0; k < timecnt; k++) {
+			int64_t at = tsize == 8 ? be64(times + 8 * k) : (int32_t)be32(times + 4 * k);
+			if (at > (int64_t)t)
+				break;
+			type = idx[k] < typecnt ? idx[k] : type;
+		}
+		*utoff = (long)(int32_t)be32(types + type * 6);
+		*isdst = types[type * 6 + 4];
+		break;
+	}
+	rt_buf_free(&path);
+	rt_buf_free(&data);
+	return ok;
+}
+
+/*
+ * Break t down in zone tz (NULL: local time), from the zone's own file:
+ * no TZ is set, so this is safe in any thread.
  */
 static int broken_down(struct tm *tm, time_t t, const char *tz, rt_err *err)
 {
@@ -276,17 +340,16 @@ static int broken_down(struct tm *tm, time_t t, const char *tz, rt_err *err)
 	char *zone = zone_name(tz);
 	if (!zone)
 		return rt_error(err, RETORT_ECONFIG, "can't locate timezone: '%s'", tz);
-	const char *old = getenv("TZ");
-	char *saved = old ? rt_xstrdup(old) : NULL;
-	setenv("TZ", zone, 1);
-	tzset();
-	localtime_r(&t, tm);
-	if (saved)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved);
+	long off = 0;
+	int dst = 0;
+	if (strcmp(zone, "UTC0") && !zone_offset(zone, t, &off, &dst)) {
+		free(zone);
+		return rt_error(err, RETORT_ECONFIG, "can't read timezone: '%s'", tz);
+	}
+	time_t local = t + off;
+	gmtime_r(&local, tm);
+	tm->tm_isdst = dst;
+	tm->tm_gmtoff = off;
 	free(zone);
 	return 0;
 }

@@ -124,7 +124,8 @@ int retort_baseline(retort *r, const char *message, char **path_out)
 	/* the archive: beside the version locations, never inside one */
 	char stamp[32];
 	time_t now = time(NULL);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&now));
+	struct tm tm;
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
 	rt_buf dir = RT_BUF_INIT;
 	rt_buf_printf(&dir, "%s/archive-%s", r->cfg.script_location, stamp);
 	char *id = rt_xstrdup(g->nodes[head].pub.id);

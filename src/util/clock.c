@@ -46,13 +46,23 @@ static double jitter(uint64_t *state)
 	return 0.75 + 0.5 * (double)(r >> 11) / 9007199254740992.0;
 }
 
-bool rt_backoff_wait(rt_backoff *b)
+bool rt_backoff_wait_or(rt_backoff *b, const atomic_int *stop)
 {
 	double left = b->deadline - rt_now();
-	if (left <= 0)
+	if (left <= 0 || (stop && atomic_load(stop)))
 		return false;
 	double wait = b->delay * jitter(&b->rng);
-	rt_sleep(wait < left ? wait : left);
+	double until = rt_now() + (wait < left ? wait : left);
+	for (double now = rt_now(); now < until; now = rt_now()) {
+		if (stop && atomic_load(stop))
+			return false;
+		rt_sleep(until - now < 0.02 ? until - now : 0.02);
+	}
 	b->delay = b->delay * 2 < b->max ? b->delay * 2 : b->max;
-	return true;
+	return !(stop && atomic_load(stop));
+}
+
+bool rt_backoff_wait(rt_backoff *b)
+{
+	return rt_backoff_wait_or(b, NULL);
 }

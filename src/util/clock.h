@@ -9,6 +9,7 @@
 #ifndef RT_UTIL_CLOCK_H
 #define RT_UTIL_CLOCK_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,5 +34,10 @@ void rt_backoff_init(rt_backoff *b, double timeout, double first, double max,
 		     const void *seed);
 /* Sleep the next wait; false, without sleeping, once the deadline has passed. */
 bool rt_backoff_wait(rt_backoff *b);
+/*
+ * rt_backoff_wait, in slices of at most 20 ms, that also ends (false) as
+ * soon as *stop is non-zero (stop may be NULL).
+ */
+bool rt_backoff_wait_or(rt_backoff *b, const atomic_int *stop);
 
 #endif

@@ -176,7 +176,7 @@ c_holder_pid() {
 	if [ "$C_DB" = sqlite ]; then
 		cat "$BATS_TEST_TMPDIR/$1.pid"
 	else
-		c_q "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active' AND datname = current_database()"
+		c_q "SELECT pid FROM pg_stat_activity WHERE strpos(query, 'SELECT pg' || '_sleep(') > 0 AND pid <> pg_backend_pid() AND state = 'active' AND datname = current_database()"
 	fi
 }
 
@@ -186,7 +186,8 @@ c_in_slow_step() {
 		[ "$(cat "$BATS_TEST_TMPDIR/t.db-retort.lock" 2>/dev/null)" = "$(cat "$BATS_TEST_TMPDIR/$1.pid")" ] &&
 			grep -q "Running upgrade .*-> $(c_id 1)" "$BATS_TEST_TMPDIR/$1.err"
 	else
-		[ "$(c_q "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active' AND datname = current_database()")" = 1 ]
+		# the step is one message: its text holds the sleep after BEGIN and the guard
+		[ "$(c_q "SELECT count(*) FROM pg_stat_activity WHERE strpos(query, 'SELECT pg' || '_sleep(') > 0 AND pid <> pg_backend_pid() AND state = 'active' AND datname = current_database()")" = 1 ]
 	fi
 }
 

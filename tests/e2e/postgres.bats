@@ -521,3 +521,49 @@ forwarder() {
 	expect_status 0
 	expect_eq "$(rows fromparts)" "$(chain_id 1)"
 }
+
+# ---- the step protocol on the wire -----------------------------------------
+
+# relay_start: bench/relay.py in front of the server, counting each
+# connection's round trips into relay.count; RELAY_PORT is its port.
+relay_start() {
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/../../bench/relay.py" --to "$PG_HOST:$PG_PORT" \
+		--delay-ms 0 --count relay.count --port-file relay.port --max-seconds 300 \
+		>/dev/null 2>relay.err &
+	FWD_PID=$!
+	local i
+	for i in $(seq 1 100); do [ -s relay.port ] && break; sleep 0.05; done
+	RELAY_PORT=$(cat relay.port)
+	[ -n "$RELAY_PORT" ]
+}
+
+# round_trips N: the round trips of the Nth connection the relay closed
+# (simple queries and the extended protocol's Syncs), once it has.
+round_trips() {
+	local i line
+	for i in $(seq 1 100); do
+		line=$(sed -n "${1}p" relay.count 2>/dev/null)
+		[ -n "$line" ] && break
+		sleep 0.05
+	done
+	[ -n "$line" ] || { echo "the relay saw no connection $1" >&2; return 1; }
+	local q=${line#queries=} s=${line#*syncs=}
+	echo $(( ${q%% *} + s ))
+}
+
+@test "one message per step: 5 more steps cost 5 more round trips, counted on the wire" {
+	project
+	chain 20
+	relay_start
+	set_url "postgresql://$PG_SUPER:$PG_SUPERPW@127.0.0.1:$RELAY_PORT/$(db_pgname t)?sslmode=disable&gssencmode=disable"
+	retort upgrade "$(chain_id 5)" 2>/dev/null     # the first run makes the tables
+	retort upgrade "$(chain_id 10)" 2>/dev/null    # 5 steps
+	retort upgrade "$(chain_id 20)" 2>/dev/null    # 10 steps
+	retort downgrade "$(chain_id 15)" 2>/dev/null  # 5 steps
+	retort downgrade "$(chain_id 5)" 2>/dev/null   # 10 steps
+	# each step is one message: BEGIN, lock, guard, section, bookkeeping, check, COMMIT
+	expect_eq "$(( $(round_trips 3) - $(round_trips 2) ))" 5
+	expect_eq "$(( $(round_trips 5) - $(round_trips 4) ))" 5
+	expect_eq "$(sql "SELECT version_num FROM alembic_version")" "$(chain_id 5)"
+	expect_eq "$(sql "SELECT count(*) FROM retort_log")" 35
+}

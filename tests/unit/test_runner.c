@@ -457,7 +457,7 @@ static void test_runner__progress_callback_cancels_and_rolls_the_step_back(void 
 	o.progress = cancel_in_step_two;
 	o.progress_data = &calls;
 	assert_int_equal(retort_upgrade(p.r, "head", &o), RETORT_EINTERRUPTED);
-	assert_non_null(strstr(retort_errmsg(p.r), "interrupted in step 2 of 3, which was rolled back; "
+	assert_non_null(strstr(retort_errmsg(p.r), "interrupted in step 2 of 3 (bbbb0002), which was rolled back; "
 						  "the 1 step before it stays applied"));
 	assert_string_equal(db_rows(&p, "SELECT version_num FROM alembic_version"), "aaaa0001;");
 	assert_true(table_exists(&p, "t1"));

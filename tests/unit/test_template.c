@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -258,6 +259,49 @@ static void test_template__create_date_local_time_restores_tz(void **state)
 	rt_buf_free(&b);
 }
 
+/*
+ * The zone read from its own file (no TZ set, so any thread may) agrees
+ * with the C library's TZ for instants every 11 days from 1901 to 2036
+ * and a second either side of DST changes, in zones with and without DST.
+ */
+static void test_template__create_date_zones_agree_with_the_c_library(void **state)
+{
+	static const char *const zones[] = { "Europe/Berlin", "America/New_York",
+					     "Australia/Lord_Howe", "Asia/Kolkata",
+					     "America/Sao_Paulo", "Pacific/Chatham" };
+	for (size_t z = 0; z < sizeof(zones) / sizeof(*zones); z++) {
+		setenv("TZ", zones[z], 1);
+		tzset();
+		for (long long t = -2145916800LL; t < 2114380800LL; t += 11 * 86400 + 3607) {
+			for (int d = -1; d <= 1; d++) {
+				time_t at = (time_t)(t + d);
+				struct tm tm;
+				localtime_r(&at, &tm);
+				long off = tm.tm_gmtoff, a = off < 0 ? -off : off;
+				char want[64];
+				snprintf(want, sizeof(want), "%04d-%02d-%02d %02d:%02d:%02d.000001%c%02ld:%02ld",
+					 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+					 tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', a / 3600,
+					 a % 3600 / 60);
+				if (a % 60) /* as Python prints an offset of seconds */
+					snprintf(want + strlen(want), sizeof(want) - strlen(want),
+						 ":%02ld", a % 60);
+				struct timespec ts = { at, 1000 };
+				rt_buf b = RT_BUF_INIT;
+				unsetenv("TZ");
+				rt_create_date(&b, &ts, zones[z]);
+				setenv("TZ", zones[z], 1);
+				if (strcmp(b.ptr, want))
+					fail_msg("%s at %lld: %s, the C library says %s", zones[z],
+						 (long long)at, b.ptr, want);
+				rt_buf_free(&b);
+			}
+		}
+	}
+	unsetenv("TZ");
+	tzset();
+}
+
 /* --- Revision ids -------------------------------------------------------------- */
 
 static void test_template__new_rev_ids_are_12_hex_and_differ(void **state)
@@ -285,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_template__file_name_errors),
 		cmocka_unit_test(test_template__create_date_formats),
 		cmocka_unit_test(test_template__create_date_local_time_restores_tz),
+		cmocka_unit_test(test_template__create_date_zones_agree_with_the_c_library),
 		cmocka_unit_test(test_template__new_rev_ids_are_12_hex_and_differ),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,14 +17,57 @@
 #endif
 
 /* pg_locks' view of the advisory lock driver.c takes for key. */
-static void pg_lock_held_sql(rt_buf *b, const char *key)
+static void put_lock_held(rt_buf *b, const char *key)
 {
 	uint64_t h = (uint64_t)rt_pg_lock_key(key);
 	rt_buf_printf(b,
-		      "SELECT 'retort:lock', count(*) FROM pg_catalog.pg_locks"
+		      "SELECT 1 FROM pg_catalog.pg_locks"
 		      " WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()"
 		      " AND granted AND objsubid = 1 AND classid = %u AND objid = %u",
 		      (unsigned)(h >> 32), (unsigned)(h & 0xffffffffu));
+}
+
+/*
+ * The step protocol's guard (dialect.h), one DO block: the version table
+ * holds exactly rows (else rows_state, with the rows it holds as DETAIL),
+ * and this session holds the run lock key (else lock_state).  A set
+ * compare (count and membership: version_num is the primary key), so no
+ * collation decides it; every function pg_catalog's.
+ */
+static void pg_guard_sql(rt_buf *b, const char *table, const rt_strvec *rows, const char *key,
+			 const char *rows_state, const char *lock_state)
+{
+	rt_buf_puts(b, "DO $retort_guard$DECLARE n bigint; missing boolean; got text; BEGIN ");
+	if (rows) {
+		rt_buf_puts(b, "SELECT pg_catalog.count(*), pg_catalog.bool_or(version_num::text <> "
+			       "ALL (ARRAY[");
+		for (size_t i = 0; i < rows->len; i++) {
+			if (i)
+				rt_buf_putc(b, ',');
+			rt_buf_put_sqlstr(b, rows->v[i]);
+		}
+		rt_buf_printf(b, "]::text[])), pg_catalog.string_agg(version_num::text, ', ' ORDER "
+			      "BY version_num::text COLLATE \"C\") INTO n, missing, got FROM %s; "
+			      "IF n <> %zu OR missing THEN RAISE EXCEPTION USING ERRCODE = '%s', "
+			      "MESSAGE = 'the version table does not hold the rows planned', DETAIL "
+			      "= coalesce(got, '<base>'); END IF; ",
+			      table, rows->len, rows_state);
+	}
+	if (key) {
+		rt_buf_puts(b, "IF NOT EXISTS (");
+		put_lock_held(b, key);
+		rt_buf_printf(b, ") THEN RAISE EXCEPTION USING ERRCODE = '%s', MESSAGE = 'the run "
+			      "lock is not held by this session'; END IF; ", lock_state);
+	}
+	rt_buf_puts(b, "END$retort_guard$");
+}
+
+/* ('retort:lock', N), N > 0 while this session holds the run lock key. */
+static void pg_lock_held_sql(rt_buf *b, const char *key)
+{
+	rt_buf_puts(b, "SELECT 'retort:lock', count(*) FROM (");
+	put_lock_held(b, key);
+	rt_buf_puts(b, ") held");
 }
 
 static void pg_column_exists_sql(rt_buf *b, const char *schema, const char *table,
@@ -99,7 +142,7 @@ const rt_dialect rt_postgresql_backend = {
 	.log_id_type = "BIGSERIAL PRIMARY KEY",
 	.text_type = "TEXT",
 	.time_type = "VARCHAR(40)",
-	.batch_steps = true,
+	.guard_sql = pg_guard_sql,
 	/* statement_timestamp(): when the current message arrived */
 	.elapsed_ms_sql = "CAST(round(1000 * extract(epoch FROM clock_timestamp() - "
 			  "statement_timestamp())) AS INTEGER)",

@@ -69,6 +69,7 @@ typedef struct pg_conn {
 	char *secret[2];  /* passwords to scrub from messages (may be NULL) */
 	char *names[3];   /* the user, database and host names libpq used */
 	int byte_positions; /* SQL_ASCII database: error positions count bytes */
+	PGcancel *cancel; /* made once connected: PQcancel is then signal-safe */
 } pg_conn;
 
 static pg_conn *pc_of(retort_conn *c)
@@ -673,9 +674,12 @@ static int pgd_lock(retort_conn *c, const char *name, double timeout, retort_dbe
 		int got = 0, ret = try_lock(pc, keytext, &got, err);
 		if (ret || got)
 			return ret;
-		if (!rt_backoff_wait(&b))
+		if (!rt_backoff_wait_or(&b, c->interrupted))
 			break;
 	}
+	if (c->interrupted && atomic_load(c->interrupted))
+		return fail_msg(err, RETORT_EINTERRUPTED,
+				"interrupted while waiting for the migration lock");
 	rt_buf msg = RT_BUF_INIT;
 	rt_buf_printf(&msg, "could not take the migration lock within %g s; ",
 		      timeout > 0 ? timeout : 0);
@@ -776,6 +780,8 @@ static int setup_session(pg_conn *pc, retort_dberror *err)
 
 static void free_conn(pg_conn *pc)
 {
+	if (pc->cancel)
+		PQfreeCancel(pc->cancel);
 	PQfinish(pc->pg);
 	free(pc->secret[0]);
 	free(pc->secret[1]);
@@ -813,6 +819,8 @@ static int pgd_connect(retort_conn **out, const retort_conninfo *ci, retort_dber
 		ret = fail_conn(pc, RETORT_ECONNECT, err);
 	else
 		ret = setup_session(pc, err);
+	if (!ret)
+		pc->cancel = PQgetCancel(pc->pg);
 	if (ret) {
 		if (err)
 			err->lost = 1;
@@ -821,6 +829,19 @@ static int pgd_connect(retort_conn **out, const retort_conninfo *ci, retort_dber
 	}
 	*out = &pc->base;
 	return 0;
+}
+
+/*
+ * retort_interrupt(): the server stops the statement running (57014); a
+ * session that runs none ignores the request.  PQcancel is documented as
+ * safe from a signal handler and another thread, with its own buffer.
+ */
+static void pgd_cancel(retort_conn *c)
+{
+	char buf[256];
+	pg_conn *pc = pc_of(c);
+	if (pc->cancel)
+		PQcancel(pc->cancel, buf, (int)sizeof(buf));
 }
 
 static void pgd_close(retort_conn *c)
@@ -845,6 +866,7 @@ const retort_driver rt_postgres_driver = {
 	.unlock = pgd_unlock,
 	.locate = pgd_locate,
 	.check_outside = pgd_check_outside,
+	.cancel = pgd_cancel,
 };
 
 #endif /* RETORT_WITH_POSTGRES */

@@ -46,7 +46,10 @@
 	X(void, PQclear, (PGresult *))                                               \
 	X(int, PQgetCopyData, (PGconn *, char **, int))                              \
 	X(int, PQputCopyEnd, (PGconn *, const char *))                               \
-	X(void, PQfreemem, (void *))
+	X(void, PQfreemem, (void *))                                                 \
+	X(PGcancel *, PQgetCancel, (PGconn *))                                       \
+	X(void, PQfreeCancel, (PGcancel *))                                          \
+	X(int, PQcancel, (PGcancel *, char *, int))
 
 typedef struct rt_pq {
 #define RT_PQ_FIELD(ret, name, args) ret(*name) args;
@@ -91,6 +94,9 @@ const char *rt_pq_load(void);
 #define PQgetCopyData (*rt_pq_fns.PQgetCopyData)
 #define PQputCopyEnd (*rt_pq_fns.PQputCopyEnd)
 #define PQfreemem (*rt_pq_fns.PQfreemem)
+#define PQgetCancel (*rt_pq_fns.PQgetCancel)
+#define PQfreeCancel (*rt_pq_fns.PQfreeCancel)
+#define PQcancel (*rt_pq_fns.PQcancel)
 #endif
 
 #endif

@@ -104,6 +104,12 @@ static int sqlite_connect(retort_conn **out, const retort_conninfo *ci, retort_d
 	return 0;
 }
 
+/* retort_interrupt(): sqlite3_interrupt, which is safe from another thread. */
+static void sqlite_cancel(retort_conn *c)
+{
+	sqlite3_interrupt(db_of(c));
+}
+
 static void sqlite_close(retort_conn *c)
 {
 	if (!c)
@@ -393,8 +399,13 @@ static int sqlite_lock(retort_conn *c, const char *key, double timeout, retort_d
 			close(fd);
 			return lock_failed(err, "cannot lock '%s': %s", sc->lock_path, strerror(e));
 		}
-		if (!rt_backoff_wait(&b))
+		if (!rt_backoff_wait_or(&b, c->interrupted))
 			break;
+	}
+	if (c->interrupted && atomic_load(c->interrupted)) {
+		close(fd);
+		set_error(err, "interrupted while waiting for the migration lock", -1);
+		return RETORT_EINTERRUPTED;
 	}
 	long pid = read_holder(fd);
 	close(fd);
@@ -436,4 +447,5 @@ const retort_driver rt_sqlite_driver = {
 	.unlock = sqlite_unlock,
 	.locate = sqlite_locate,
 	.check_outside = NULL,
+	.cancel = sqlite_cancel,
 };

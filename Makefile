@@ -36,7 +36,7 @@ install:
 	cmake --install build
 
 clean:
-	rm -rf build build-asan examples/todo-app/app.db
+	rm -rf build build-asan build-tsan examples/todo-app/app.db
 
 # `make fuzz`: long fuzzing runs (tests/fuzz/README), FUZZ_SECONDS per target
 # (default 600), new inputs kept in tests/fuzz/corpus/; `make check` runs

@@ -181,6 +181,10 @@ bool cli_json_printed(void);
 void cli_json_print_run(cli *c, retort *r);
 /* The error message just printed and its code (0: keep the last code). */
 void cli_json_note_error(const char *msg, int code);
+/* The parts of the library's last error (after cli_json_note_error). */
+void cli_json_note_fields(const retort_error *e);
+/* A JSON string of any text: bytes that are not UTF-8 become U+FFFD. */
+json_t *cli_json_text(const char *s);
 /* --json, for a failure: {"error": {...}} from the last error printed. */
 void cli_json_print_error(int exit_code);
 /* Print {"revisions": [...]}. */

@@ -63,7 +63,7 @@ static void print_text(retort *r, const struct args *a, char **rows, size_t n)
 static void print_json(retort *r, char **rows, size_t n)
 {
 	json_t *doc = json_object();
-	json_object_set_new(doc, "url", json_string(retort_url_redacted(r)));
+	json_object_set_new(doc, "url", cli_json_text(retort_url_redacted(r)));
 	json_object_set_new(doc, "current", cli_json_current(r, rows, n));
 	cli_json_print(doc);
 }

@@ -23,8 +23,8 @@ static int cmd_diff(cli *c, int argc, char **argv)
 	} else if (c->json) {
 		json_t *doc = json_object();
 		json_object_set_new(doc, "operations", cli_json_ops(d));
-		json_object_set_new(doc, "upgrade", json_string(d->upgrade_sql));
-		json_object_set_new(doc, "downgrade", json_string(d->downgrade_sql));
+		json_object_set_new(doc, "upgrade", cli_json_text(d->upgrade_sql));
+		json_object_set_new(doc, "downgrade", cli_json_text(d->downgrade_sql));
 		cli_json_print(doc);
 	} else {
 		fputs(d->upgrade_sql, stdout);

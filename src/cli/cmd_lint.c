@@ -42,14 +42,14 @@ static int rank(const char *severity)
 static json_t *finding_json(const retort_finding *f)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "rule", json_string(f->rule));
-	json_object_set_new(o, "severity", json_string(f->severity));
-	json_object_set_new(o, "path", f->path ? json_string(f->path) : json_null());
-	json_object_set_new(o, "revision", f->revision ? json_string(f->revision) : json_null());
+	json_object_set_new(o, "rule", cli_json_text(f->rule));
+	json_object_set_new(o, "severity", cli_json_text(f->severity));
+	json_object_set_new(o, "path", f->path ? cli_json_text(f->path) : json_null());
+	json_object_set_new(o, "revision", f->revision ? cli_json_text(f->revision) : json_null());
 	json_object_set_new(o, "line", json_integer(f->line));
-	json_object_set_new(o, "message", json_string(f->message));
-	json_object_set_new(o, "lock", f->lock ? json_string(f->lock) : json_null());
-	json_object_set_new(o, "fix", f->fix ? json_string(f->fix) : json_null());
+	json_object_set_new(o, "message", cli_json_text(f->message));
+	json_object_set_new(o, "lock", f->lock ? cli_json_text(f->lock) : json_null());
+	json_object_set_new(o, "fix", f->fix ? cli_json_text(f->fix) : json_null());
 	return o;
 }
 
@@ -63,23 +63,23 @@ static json_t *sarif(const retort_lint_result *l)
 		if (!json_object_get(seen, f->rule)) {
 			json_object_set_new(seen, f->rule, json_true());
 			json_t *r = json_object();
-			json_object_set_new(r, "id", json_string(f->rule));
+			json_object_set_new(r, "id", cli_json_text(f->rule));
 			if (f->fix) {
 				json_t *help = json_object();
-				json_object_set_new(help, "text", json_string(f->fix));
+				json_object_set_new(help, "text", cli_json_text(f->fix));
 				json_object_set_new(r, "help", help);
 			}
 			json_array_append_new(rules, r);
 		}
 		json_t *res = json_object(), *msg = json_object();
-		json_object_set_new(res, "ruleId", json_string(f->rule));
-		json_object_set_new(res, "level", json_string(!strcmp(f->severity, "info") ? "note"
+		json_object_set_new(res, "ruleId", cli_json_text(f->rule));
+		json_object_set_new(res, "level", cli_json_text(!strcmp(f->severity, "info") ? "note"
 							     : f->severity));
-		json_object_set_new(msg, "text", json_string(f->message));
+		json_object_set_new(msg, "text", cli_json_text(f->message));
 		json_object_set_new(res, "message", msg);
 		if (f->path) {
 			json_t *loc = json_object(), *phys = json_object(), *art = json_object();
-			json_object_set_new(art, "uri", json_string(f->path));
+			json_object_set_new(art, "uri", cli_json_text(f->path));
 			json_object_set_new(phys, "artifactLocation", art);
 			if (f->line) {
 				json_t *region = json_object();

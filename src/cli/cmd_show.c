@@ -39,9 +39,9 @@ static void print_text(const retort_rev **revs, size_t n)
 static json_t *rev_with_sql(const retort_rev *rev)
 {
 	json_t *o = cli_json_rev(rev);
-	json_object_set_new(o, "upgrade", json_string(rev->upgrade_sql ? rev->upgrade_sql : ""));
+	json_object_set_new(o, "upgrade", cli_json_text(rev->upgrade_sql ? rev->upgrade_sql : ""));
 	json_object_set_new(o, "downgrade",
-			    json_string(rev->downgrade_sql ? rev->downgrade_sql : ""));
+			    cli_json_text(rev->downgrade_sql ? rev->downgrade_sql : ""));
 	return o;
 }
 

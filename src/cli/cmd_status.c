@@ -81,7 +81,7 @@ static void print_text(retort *r, const struct state *s)
 static void print_json(retort *r, const struct state *s)
 {
 	json_t *doc = json_object();
-	json_object_set_new(doc, "url", json_string(retort_url_redacted(r)));
+	json_object_set_new(doc, "url", cli_json_text(retort_url_redacted(r)));
 	json_object_set_new(doc, "current", cli_json_current(r, s->rows, s->nrows));
 	json_object_set_new(doc, "heads", cli_json_rev_array(s->heads, s->nheads));
 	json_object_set_new(doc, "pending",

@@ -23,7 +23,7 @@ static int cmd_dump(cli *c, int argc, char **argv)
 		code = cli_fail(r, rc);
 	} else if (c->json) {
 		json_t *doc = json_object();
-		json_object_set_new(doc, "sql", json_string(sql));
+		json_object_set_new(doc, "sql", cli_json_text(sql));
 		cli_json_print(doc);
 	} else {
 		fputs(sql, stdout);
@@ -63,7 +63,7 @@ static int cmd_baseline(cli *c, int argc, char **argv)
 		code = cli_fail(r, rc);
 	else if (c->json) {
 		json_t *doc = json_object();
-		json_object_set_new(doc, "path", json_string(path));
+		json_object_set_new(doc, "path", cli_json_text(path));
 		cli_json_print(doc);
 	}
 	free(path);
@@ -152,10 +152,10 @@ static void print_validation(cli *c, const retort_validation *v, size_t nerr)
 		for (size_t i = 0; i < v->n; i++) {
 			const retort_validation_item *e = &v->items[i];
 			json_t *o = json_object();
-			json_object_set_new(o, "problem", json_string(e->problem));
-			json_object_set_new(o, "revision", e->revision ? json_string(e->revision) : json_null());
-			json_object_set_new(o, "path", e->path ? json_string(e->path) : json_null());
-			json_object_set_new(o, "message", json_string(e->message));
+			json_object_set_new(o, "problem", cli_json_text(e->problem));
+			json_object_set_new(o, "revision", e->revision ? cli_json_text(e->revision) : json_null());
+			json_object_set_new(o, "path", e->path ? cli_json_text(e->path) : json_null());
+			json_object_set_new(o, "message", cli_json_text(e->message));
 			json_array_append_new(items, o);
 		}
 		json_object_set_new(doc, "valid", json_boolean(!nerr));

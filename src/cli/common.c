@@ -68,6 +68,8 @@ int cli_fail(retort *r, int rc)
 		msg = retort_strerror(rc);
 	cli_error("%s", msg);
 	cli_json_note_error(msg, rc);
+	if (r)
+		cli_json_note_fields(retort_last_error(r));
 	return retort_exit_code(rc);
 }
 

@@ -7,17 +7,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A JSON string of s that is always made: jansson refuses text that is not
+ * UTF-8 (json_string gives NULL, and the key would be dropped), so each
+ * byte that does not begin a valid sequence becomes U+FFFD.
+ */
+json_t *cli_json_text(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	if (j)
+		return j;
+	rt_buf b = RT_BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
+			 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		size_t k = 1;
+		while (n > 1 && k < n && (p[k] & 0xC0) == 0x80)
+			k++;
+		json_t *one = n && k == n ? json_stringn((const char *)p, n) : NULL;
+		if (one) {
+			rt_buf_put(&b, (const char *)p, n);
+			json_decref(one);
+			p += n;
+		} else {
+			rt_buf_puts(&b, "\xEF\xBF\xBD");
+			p++;
+		}
+	}
+	j = json_string(b.ptr ? b.ptr : "");
+	rt_buf_free(&b);
+	return j;
+}
+
 json_t *cli_json_strings(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
+		json_array_append_new(a, cli_json_text(v[i]));
 	return a;
 }
 
 static json_t *str(const char *s)
 {
-	return json_string(s ? s : "");
+	return cli_json_text(s);
 }
 
 json_t *cli_json_rev(const retort_rev *rev)
@@ -34,7 +67,7 @@ json_t *cli_json_rev(const retort_rev *rev)
 	json_object_set_new(o, "message", str(rev->message));
 	json_object_set_new(o, "path", str(rev->path));
 	json_object_set_new(o, "python_path",
-			    rev->python_path ? json_string(rev->python_path) : json_null());
+			    rev->python_path ? cli_json_text(rev->python_path) : json_null());
 	json_object_set_new(o, "create_date", str(rev->create_date));
 	json_object_set_new(o, "head", json_boolean(f & RETORT_REV_HEAD));
 	json_object_set_new(o, "effective_head",
@@ -59,7 +92,7 @@ json_t *cli_json_current(retort *r, char *const *rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const retort_rev *rev = cli_find_rev(r, rows[i]);
 		json_t *o = json_object();
-		json_object_set_new(o, "revision", json_string(rows[i]));
+		json_object_set_new(o, "revision", cli_json_text(rows[i]));
 		json_object_set_new(o, "head",
 			json_boolean(rev && (rev->flags & RETORT_REV_HEAD)));
 		json_array_append_new(list, o);
@@ -95,11 +128,11 @@ json_t *cli_json_ops(const retort_diff_result *d)
 	for (size_t i = 0; i < d->nops; i++) {
 		const retort_op *op = &d->ops[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "kind", json_string(op->kind));
-		json_object_set_new(o, "table", op->table ? json_string(op->table) : json_null());
-		json_object_set_new(o, "name", op->name ? json_string(op->name) : json_null());
-		json_object_set_new(o, "text", json_string(op->text));
-		json_object_set_new(o, "review", op->review ? json_string(op->review) : json_null());
+		json_object_set_new(o, "kind", cli_json_text(op->kind));
+		json_object_set_new(o, "table", op->table ? cli_json_text(op->table) : json_null());
+		json_object_set_new(o, "name", op->name ? cli_json_text(op->name) : json_null());
+		json_object_set_new(o, "text", cli_json_text(op->text));
+		json_object_set_new(o, "review", op->review ? cli_json_text(op->review) : json_null());
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -108,9 +141,9 @@ json_t *cli_json_ops(const retort_diff_result *d)
 void cli_json_print_run(cli *c, retort *r)
 {
 	json_t *doc = json_object();
-	json_object_set_new(doc, "command", json_string(c->command ? c->command : ""));
+	json_object_set_new(doc, "command", cli_json_text(c->command ? c->command : ""));
 	if (c->sql.len || !c->steps) {
-		json_object_set_new(doc, "sql", json_string(c->sql.ptr ? c->sql.ptr : ""));
+		json_object_set_new(doc, "sql", cli_json_text(c->sql.ptr ? c->sql.ptr : ""));
 	} else {
 		json_object_set_new(doc, "steps", json_incref(c->steps));
 		char **rows = NULL;
@@ -124,15 +157,35 @@ void cli_json_print_run(cli *c, retort *r)
 	cli_json_print(doc);
 }
 
-/* The last error line, as cli_error printed it (without "retort: "). */
+/* The last error, as cli_error printed it (without "retort: "), and its parts. */
 static char last_error[2048];
 static int last_code = RETORT_EUSAGE;
+static char last_file[1024], last_revision[64], last_sqlstate[8], last_detail[512],
+	last_hint[512];
+static unsigned last_line;
+
+static void keep(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
 
 void cli_json_note_error(const char *msg, int code)
 {
 	snprintf(last_error, sizeof(last_error), "%s", msg);
 	if (code)
 		last_code = code;
+	last_file[0] = last_revision[0] = last_sqlstate[0] = last_detail[0] = last_hint[0] = '\0';
+	last_line = 0;
+}
+
+void cli_json_note_fields(const retort_error *e)
+{
+	keep(last_file, sizeof(last_file), e->file);
+	last_line = e->line;
+	keep(last_revision, sizeof(last_revision), e->revision);
+	keep(last_sqlstate, sizeof(last_sqlstate), e->sqlstate);
+	keep(last_detail, sizeof(last_detail), e->detail);
+	keep(last_hint, sizeof(last_hint), e->hint);
 }
 
 static const char *code_name(int code)
@@ -145,29 +198,25 @@ static const char *code_name(int code)
 	return "ERROR";
 }
 
+static json_t *text_or_null(const char *s)
+{
+	return *s ? cli_json_text(s) : json_null();
+}
+
+/* The error document, from the error's fields (never from its text). */
 void cli_json_print_error(int exit_code)
 {
 	json_t *err = json_object();
-	json_object_set_new(err, "code", json_string(code_name(last_code)));
+	json_object_set_new(err, "code", cli_json_text(code_name(last_code)));
 	json_object_set_new(err, "exit", json_integer(exit_code));
-	json_object_set_new(err, "message", json_string(last_error));
-	/* "<file>:<line>: message", when the message names a place */
-	const char *p = last_error, *file_end = NULL;
-	long line = 0;
-	for (const char *q = strchr(p, ':'); q; q = strchr(q + 1, ':')) {
-		char *end;
-		long n = strtol(q + 1, &end, 10);
-		if (end > q + 1 && end[0] == ':' && end[1] == ' ' && n > 0) {
-			file_end = q;
-			line = n;
-			break;
-		}
-		if (q[1] == ' ')
-			break; /* "message: ..." before any place */
-	}
-	json_object_set_new(err, "file", file_end ? json_stringn(p, (size_t)(file_end - p))
-						  : json_null());
-	json_object_set_new(err, "line", file_end ? json_integer(line) : json_null());
+	json_object_set_new(err, "message", cli_json_text(last_error));
+	json_object_set_new(err, "file", text_or_null(last_file));
+	json_object_set_new(err, "line", last_file[0] && last_line ? json_integer(last_line)
+								  : json_null());
+	json_object_set_new(err, "revision", text_or_null(last_revision));
+	json_object_set_new(err, "sqlstate", text_or_null(last_sqlstate));
+	json_object_set_new(err, "detail", text_or_null(last_detail));
+	json_object_set_new(err, "hint", text_or_null(last_hint));
 	json_t *doc = json_object();
 	json_object_set_new(doc, "error", err);
 	cli_json_print(doc);

@@ -64,8 +64,8 @@ void cli_log(void *data, retort_level level, const char *msg,
 	if (level == RETORT_LOG_STEP) {
 		if (c->json && p) {
 			json_t *s = json_object();
-			json_object_set_new(s, "revision", json_string(p->revision ? p->revision : ""));
-			json_object_set_new(s, "direction", json_string(msg));
+			json_object_set_new(s, "revision", cli_json_text(p->revision ? p->revision : ""));
+			json_object_set_new(s, "direction", cli_json_text(msg));
 			json_object_set_new(s, "ms", json_integer((json_int_t)(p->elapsed * 1000 + 0.5)));
 			if (!c->steps)
 				c->steps = json_array();

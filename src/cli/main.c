@@ -135,7 +135,7 @@ int main(int argc, char **argv)
 			cli_json_print_error(code);
 		} else {
 			json_t *doc = json_object();
-			json_object_set_new(doc, "command", json_string(c.command ? c.command : ""));
+			json_object_set_new(doc, "command", cli_json_text(c.command ? c.command : ""));
 			json_object_set_new(doc, "ok", json_true());
 			cli_json_print(doc);
 		}

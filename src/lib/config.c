@@ -113,9 +113,9 @@ static int expand_text(loader *ld, const ini_entry *self, const char *s, size_t 
 static int expand_value(loader *ld, const ini_entry *self, rt_buf *out)
 {
 	if (ld->depth == MAX_DEPTH)
-		return rt_error(ld->err, RETORT_ECONFIG,
-				"%s:%u: interpolation of '%s' nested more than %d deep",
-				ld->name, self->line, self->key, MAX_DEPTH);
+		return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, self->line,
+				   "interpolation of '%s' nested more than %d deep",
+				   self->key, MAX_DEPTH);
 	ld->stack[ld->depth++] = self;
 	int rc = expand_text(ld, self, self->val, strlen(self->val), out);
 	ld->depth--;
@@ -132,14 +132,12 @@ static int expand_ref(loader *ld, const ini_entry *self, const char *name,
 		return 0;
 	}
 	if (!r)
-		return rt_error(ld->err, RETORT_ECONFIG,
-				"%s:%u: unknown key '%s' in '%%(%s)s' in '%s' (write %%%% for a literal %%)",
-				ld->name, self->line, name, name, self->key);
+		return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, self->line,
+				   "unknown key '%s' in '%%(%s)s' in '%s' (write %%%% for a literal %%)", name, name, self->key);
 	for (size_t i = 0; i < ld->depth; i++)
 		if (ld->stack[i] == r)
-			return rt_error(ld->err, RETORT_ECONFIG,
-					"%s:%u: interpolation loop in '%s'",
-					ld->name, r->line, r->key);
+			return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, r->line,
+					   "interpolation loop in '%s'", r->key);
 	return expand_value(ld, r, out);
 }
 
@@ -196,9 +194,9 @@ static int expand_var(loader *ld, const ini_entry *self, const char *s,
 	}
 	return expand_text(ld, self, p, (size_t)(close - p), out);
 bad:
-	return rt_error(ld->err, RETORT_ECONFIG,
-			"%s:%u: bad '${...}' in '%s' (expected ${NAME} or ${NAME:-default})",
-			ld->name, self->line, self->key);
+	return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, self->line,
+			   "bad '${...}' in '%s' (expected ${NAME} or ${NAME:-default})",
+			   self->key);
 }
 
 /* "%(" at s: the reference up to ")s", expanded; *s moved past it. */
@@ -207,9 +205,8 @@ static int expand_pct(loader *ld, const ini_entry *self, const char **s, const c
 {
 	const char *close = memchr(*s + 2, ')', (size_t)(end - *s - 2));
 	if (!close || close + 1 >= end || close[1] != 's')
-		return rt_error(ld->err, RETORT_ECONFIG,
-				"%s:%u: bad interpolation in '%s' (expected %%(name)s; write %%%% for a literal %%)",
-				ld->name, self->line, self->key);
+		return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, self->line,
+				   "bad interpolation in '%s' (expected %%(name)s; write %%%% for a literal %%)", self->key);
 	char *name = rt_xstrndup(*s + 2, (size_t)(close - *s - 2));
 	for (char *p = name; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
@@ -226,9 +223,8 @@ static int expand_text(loader *ld, const ini_entry *self, const char *s, size_t 
 	int rc = 0;
 	while (s < end && rc == 0) {
 		if (out->len > MAX_VALUE) {
-			rc = rt_error(ld->err, RETORT_ECONFIG,
-				      "%s:%u: the value of '%s' grows too long",
-				      ld->name, self->line, self->key);
+			rc = rt_error_at(ld->err, RETORT_ECONFIG, ld->name, self->line,
+					 "the value of '%s' grows too long", self->key);
 		} else if (s[0] == '%' && s + 1 < end && s[1] == '%') {
 			rt_buf_putc(out, '%');
 			s += 2;
@@ -237,9 +233,8 @@ static int expand_text(loader *ld, const ini_entry *self, const char *s, size_t 
 		} else if (s[0] == '$' && s + 1 < end && s[1] == '{') {
 			const char *close = closing_brace(s, end);
 			if (!close)
-				return rt_error(ld->err, RETORT_ECONFIG,
-						"%s:%u: unterminated '${' in '%s'",
-						ld->name, self->line, self->key);
+				return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, self->line,
+						   "unterminated '${' in '%s'", self->key);
 			rc = expand_var(ld, self, s + 2, close, out);
 			s = close + 1;
 		} else {
@@ -480,9 +475,8 @@ static int parse_bool(loader *ld, const char *key, bool def, bool *out)
 			return 0;
 		}
 	}
-	return rt_error(ld->err, RETORT_ECONFIG,
-			"%s:%u: bad value '%s' for %s (expected true or false)",
-			ld->name, line_of(ld, key), v, key);
+	return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, line_of(ld, key),
+			   "bad value '%s' for %s (expected true or false)", v, key);
 }
 
 /* "10", "10s", "1.5s", "500ms", "2m", "1h" in seconds. */
@@ -515,9 +509,8 @@ static int parse_duration(loader *ld, const char *key, double *out)
 		goto bad;
 	return 0;
 bad:
-	return rt_error(ld->err, RETORT_ECONFIG,
-			"%s:%u: bad value '%s' for %s (expected e.g. 10s, 500ms or 2m)",
-			ld->name, line_of(ld, key), v, key);
+	return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, line_of(ld, key),
+			   "bad value '%s' for %s (expected e.g. 10s, 500ms or 2m)", v, key);
 }
 
 static int parse_slug_length(loader *ld)
@@ -529,9 +522,8 @@ static int parse_slug_length(loader *ld)
 		return 0;
 	for (const char *p = v; *p; p++) {
 		if (!isdigit((unsigned char)*p) || n > 100000)
-			return rt_error(ld->err, RETORT_ECONFIG,
-					"%s:%u: bad value '%s' for truncate_slug_length (expected a number)",
-					ld->name, line_of(ld, "truncate_slug_length"), v);
+			return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, line_of(ld,
+					   "truncate_slug_length"), "bad value '%s' for truncate_slug_length (expected a number)", v);
 		n = n * 10 + (*p - '0');
 	}
 	ld->cfg->truncate_slug_length = (int)n;
@@ -599,9 +591,9 @@ static int parse_server_version(loader *ld)
 		ok = isdigit((unsigned char)*m) && minor >= 0 && minor < 100;
 	}
 	if (!ok || *end)
-		return rt_error(ld->err, RETORT_ECONFIG,
-				"%s:%u: bad value '%s' for lint_server_version (expected e.g. 11, "
-				"11.4 or 9.6)", ld->name, line_of(ld, "lint_server_version"), v);
+		return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, line_of(ld,
+				   "lint_server_version"), "bad value '%s' for lint_server_version (expected e.g. 11, "
+				"11.4 or 9.6)", v);
 	/* before 10 the second part is the major's: 9.6 is 90600 */
 	ld->cfg->lint_server_version = major >= 10000 ? major
 				       : major < 10 ? major * 10000 + minor * 100

@@ -69,14 +69,13 @@ static int scan_key(env_scan *sc, rt_buf *key)
 				   sc->s[sc->i] == '_'))
 		sc->i++;
 	if (sc->i == b || isdigit((unsigned char)sc->s[b]))
-		return rt_error(sc->err, RETORT_ECONFIG,
-				"%s:%u: bad variable name (expected KEY=VALUE)",
-				sc->name, sc->line);
+		return rt_error_at(sc->err, RETORT_ECONFIG, sc->name, sc->line,
+				   "bad variable name (expected KEY=VALUE)");
 	rt_buf_put(key, sc->s + b, sc->i - b);
 	skip_blanks(sc);
 	if (sc->i >= sc->len || sc->s[sc->i] != '=')
-		return rt_error(sc->err, RETORT_ECONFIG,
-				"%s:%u: expected KEY=VALUE", sc->name, sc->line);
+		return rt_error_at(sc->err, RETORT_ECONFIG, sc->name, sc->line,
+				   "expected KEY=VALUE");
 	sc->i++;
 	return 0;
 }
@@ -109,15 +108,14 @@ static int scan_quoted(env_scan *sc, rt_buf *val)
 		rt_buf_putc(val, c);
 	}
 	if (sc->i >= sc->len)
-		return rt_error(sc->err, RETORT_ECONFIG,
-				"%s:%u: unterminated %s-quoted value", sc->name,
-				start, q == '"' ? "double" : "single");
+		return rt_error_at(sc->err, RETORT_ECONFIG, sc->name, start,
+				   "unterminated %s-quoted value",
+				   q == '"' ? "double" : "single");
 	sc->i++;
 	skip_blanks(sc);
 	if (!at_eol(sc) && sc->s[sc->i] != '#')
-		return rt_error(sc->err, RETORT_ECONFIG,
-				"%s:%u: unexpected text after the closing quote",
-				sc->name, sc->line);
+		return rt_error_at(sc->err, RETORT_ECONFIG, sc->name, sc->line,
+				   "unexpected text after the closing quote");
 	return 0;
 }
 
@@ -159,7 +157,7 @@ int rt_dotenv_parse(const char *text, size_t len, const char *name,
 		unsigned line = 1;
 		for (const char *p = text; p < nul; p++)
 			line += *p == '\n';
-		return rt_error(err, RETORT_ECONFIG, "%s:%u: NUL byte", sc.name, line);
+		return rt_error_at(err, RETORT_ECONFIG, sc.name, line, "NUL byte");
 	}
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		sc.i = 3;

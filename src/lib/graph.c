@@ -20,9 +20,8 @@ static int add_ids(rt_err *err, rt_node *nodes, uint32_t n, rt_map *by_id)
 		rt_node *prev = rt_map_put(by_id, nodes[i].rf->id, &nodes[i]);
 		if (prev) {
 			rt_map_put(by_id, prev->rf->id, prev);
-			return rt_error(err, RETORT_EPARSE,
-					"%s:%u: revision id '%s' is also used by '%s'",
-					nodes[i].rf->path, nodes[i].rf->id_line,
+			return rt_error_at(err, RETORT_EPARSE, nodes[i].rf->path, nodes[i].rf->id_line,
+					   "revision id '%s' is also used by '%s'",
 					nodes[i].rf->id, prev->rf->path);
 		}
 	}
@@ -38,15 +37,13 @@ static int add_labels(rt_err *err, rt_node *nodes, uint32_t n, rt_map *by_label,
 			const char *l = labels->v[j];
 			rt_node *prev = rt_map_put(by_label, l, &nodes[i]);
 			if (prev && prev != &nodes[i])
-				return rt_error(err, RETORT_EPARSE,
-						"%s:%u: branch label '%s' is already used by revision '%s'",
-						nodes[i].rf->path, nodes[i].rf->id_line, l,
+				return rt_error_at(err, RETORT_EPARSE, nodes[i].rf->path, nodes[i].rf->id_line,
+						   "branch label '%s' is already used by revision '%s'", l,
 						prev->rf->id);
 			rt_node *same = rt_map_get(by_id, l);
 			if (same && same != &nodes[i])
-				return rt_error(err, RETORT_EPARSE,
-						"%s:%u: branch label '%s' is the id of revision '%s'",
-						nodes[i].rf->path, nodes[i].rf->id_line, l,
+				return rt_error_at(err, RETORT_EPARSE, nodes[i].rf->path, nodes[i].rf->id_line,
+						   "branch label '%s' is the id of revision '%s'", l,
 						same->rf->path);
 		}
 	}
@@ -70,14 +67,13 @@ static int link_node(rt_err *err, rt_graph *g, rt_node *nd, uint32_t **pool)
 	for (size_t j = 0; j < rf->revises.len; j++) {
 		rt_node *p = rt_map_get(&g->by_id, rf->revises.v[j]);
 		if (!p)
-			return rt_error(err, RETORT_EPARSE,
-					"%s:%u: unknown revision '%s' in 'Revises'",
-					rf->path, rf->revises_line, rf->revises.v[j]);
+			return rt_error_at(err, RETORT_EPARSE, rf->path, rf->revises_line,
+					   "unknown revision '%s' in 'Revises'",
+					   rf->revises.v[j]);
 		uint32_t pi = (uint32_t)(p - g->nodes);
 		if (p == nd)
-			return rt_error(err, RETORT_EPARSE,
-					"%s:%u: revision '%s' revises itself",
-					rf->path, rf->revises_line, rf->id);
+			return rt_error_at(err, RETORT_EPARSE, rf->path, rf->revises_line,
+					   "revision '%s' revises itself", rf->id);
 		if (!has_idx(nd->parents, nd->nparents, pi))
 			nd->parents[nd->nparents++] = pi;
 	}
@@ -89,14 +85,12 @@ static int link_node(rt_err *err, rt_graph *g, rt_node *nd, uint32_t **pool)
 		if (!d)
 			d = rt_map_get(&g->by_label, name);
 		if (!d)
-			return rt_error(err, RETORT_EPARSE,
-					"%s:%u: unknown revision or branch label '%s' in 'Depends On'",
-					rf->path, rf->depends_on_line, name);
+			return rt_error_at(err, RETORT_EPARSE, rf->path, rf->depends_on_line,
+					   "unknown revision or branch label '%s' in 'Depends On'", name);
 		uint32_t di = (uint32_t)(d - g->nodes);
 		if (d == nd)
-			return rt_error(err, RETORT_EPARSE,
-					"%s:%u: revision '%s' depends on itself",
-					rf->path, rf->depends_on_line, rf->id);
+			return rt_error_at(err, RETORT_EPARSE, rf->path, rf->depends_on_line,
+					   "revision '%s' depends on itself", rf->id);
 		if (!has_idx(nd->deps, nd->ndeps, di) && !has_idx(nd->parents, nd->nparents, di))
 			nd->deps[nd->ndeps++] = di;
 	}
@@ -148,8 +142,8 @@ static int cycle_error(rt_err *err, const rt_graph *g, const uint32_t *stack,
 		rt_buf_printf(&b, "%s -> ", g->nodes[stack[i]].rf->id);
 	rt_buf_puts(&b, g->nodes[back].rf->id);
 	const rt_revfile *rf = g->nodes[back].rf;
-	rt_error(err, RETORT_EPARSE, "%s:%u: revisions form a cycle: %s", rf->path,
-		 rf->revises_line ? rf->revises_line : rf->depends_on_line, b.ptr);
+	rt_error_at(err, RETORT_EPARSE, rf->path, rf->revises_line ? rf->revises_line : rf->depends_on_line,
+		    "revisions form a cycle: %s", b.ptr);
 	rt_buf_free(&b);
 	return RETORT_EPARSE;
 }

@@ -81,16 +81,16 @@ static int section_line(ini_state *st, const char *s, size_t n, unsigned line)
 		if (*p == ']')
 			close = p;
 	if (!close)
-		return rt_error(st->err, RETORT_ECONFIG,
-				"%s:%u: unterminated section header", st->name, line);
+		return rt_error_at(st->err, RETORT_ECONFIG, st->name, line,
+				   "unterminated section header");
 	if (close == s + 1)
-		return rt_error(st->err, RETORT_ECONFIG,
-				"%s:%u: empty section name", st->name, line);
+		return rt_error_at(st->err, RETORT_ECONFIG, st->name, line,
+				   "empty section name");
 	free(st->section);
 	st->section = rt_xstrndup(s + 1, (size_t)(close - s - 1));
 	if (seen_before(st, st->section))
-		return rt_error(st->err, RETORT_ECONFIG,
-				"%s:%u: duplicate section [%s]", st->name, line,
+		return rt_error_at(st->err, RETORT_ECONFIG, st->name, line,
+				   "duplicate section [%s]",
 				st->section);
 	return st->fn(st->data, st->section, NULL, NULL, line);
 }
@@ -102,19 +102,16 @@ static int key_line(ini_state *st, const char *s, size_t n, size_t indent,
 	while (k < n && s[k] != '=' && s[k] != ':')
 		k++;
 	if (k == n)
-		return rt_error(st->err, RETORT_ECONFIG,
-				"%s:%u: expected 'key = value', a [section] or a comment",
-				st->name, line);
+		return rt_error_at(st->err, RETORT_ECONFIG, st->name, line,
+				   "expected 'key = value', a [section] or a comment");
 	if (!st->section)
-		return rt_error(st->err, RETORT_ECONFIG,
-				"%s:%u: key outside a section (add a [section] header above it)",
-				st->name, line);
+		return rt_error_at(st->err, RETORT_ECONFIG, st->name, line,
+				   "key outside a section (add a [section] header above it)");
 	v = k + 1;
 	while (k > 0 && is_blank(s[k - 1]))
 		k--;
 	if (k == 0)
-		return rt_error(st->err, RETORT_ECONFIG, "%s:%u: empty key",
-				st->name, line);
+		return rt_error_at(st->err, RETORT_ECONFIG, st->name, line, "empty key");
 	while (v < n && is_blank(s[v]))
 		v++;
 	for (size_t i = 0; i < k; i++)
@@ -128,9 +125,9 @@ static int key_line(ini_state *st, const char *s, size_t n, size_t indent,
 	bool dup = seen_before(st, seen.ptr);
 	rt_buf_free(&seen);
 	if (dup)
-		return rt_error(st->err, RETORT_ECONFIG,
-				"%s:%u: duplicate key '%s' in section [%s]",
-				st->name, line, st->key.ptr, st->section);
+		return rt_error_at(st->err, RETORT_ECONFIG, st->name, line,
+				   "duplicate key '%s' in section [%s]",
+				   st->key.ptr, st->section);
 	return 0;
 }
 
@@ -141,8 +138,7 @@ static int one_line(ini_state *st, const char *s, size_t n, unsigned line)
 	int rc;
 
 	if (memchr(s, '\0', n))
-		return rt_error(st->err, RETORT_ECONFIG, "%s:%u: NUL byte",
-				st->name, line);
+		return rt_error_at(st->err, RETORT_ECONFIG, st->name, line, "NUL byte");
 	while (indent < n && is_blank(s[indent]))
 		indent++;
 	while (n > indent && is_blank(s[n - 1]))

@@ -181,8 +181,8 @@ static int load_file(retort *r, const char *path, rt_renames *renames)
 		long at = e.position > 0 ? e.position - 1 : e.offset > 0 ? e.offset : 0;
 		rt_buf msg = RT_BUF_INIT;
 		rt_db_describe(&msg, &e);
-		rc = rt_error(&r->err, RETORT_EPARSE, "%s:%u: %s", shown(r, path),
-			      line_at(text.ptr, at), msg.ptr);
+		rc = rt_error_at(&r->err, RETORT_EPARSE, shown(r, path), line_at(text.ptr, at),
+				 "%s", msg.ptr);
 		rt_buf_free(&msg);
 	}
 	rt_buf_free(&text);

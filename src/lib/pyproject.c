@@ -56,7 +56,7 @@ static void skip_blanks(toml *t, bool newlines)
 
 static int bad(toml *t, const char *what)
 {
-	return rt_error(t->err, RETORT_ECONFIG, "%s:%u: %s", t->path, t->line, what);
+	return rt_error_at(t->err, RETORT_ECONFIG, t->path, t->line, "%s", what);
 }
 
 /* A string at t->p into out. */

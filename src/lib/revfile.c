@@ -188,8 +188,9 @@ static int parse_marker_opts(rt_section *s, const char *p, size_t n, const char 
 		else if (word_eq(w, wl, "transaction:true"))
 			s->transactional = true;
 		else
-			return rt_error(err, RETORT_EPARSE, "%s:%u: unknown marker option '%.*s'",
-					path, no, (int)(wl > 64 ? 64 : wl), w);
+			return rt_error_at(err, RETORT_EPARSE, path, no,
+					   "unknown marker option '%.*s'",
+					   (int)(wl > 64 ? 64 : wl), w);
 	}
 	return 0;
 }
@@ -287,8 +288,8 @@ static int header_comment(parse *ps, const line *l, const char *body, size_t n)
 	}
 	ps->any_key = true;
 	if (ps->keys[k].line)
-		return rt_error(ps->err, RETORT_EPARSE,
-				"%s:%u: duplicate '%s' header (first on line %u)", ps->path, l->no,
+		return rt_error_at(ps->err, RETORT_EPARSE, ps->path, l->no,
+				   "duplicate '%s' header (first on line %u)",
 				key_names[k], ps->keys[k].line);
 	ps->keys[k].p = val;
 	ps->keys[k].len = vlen;
@@ -312,9 +313,8 @@ static int header_line(parse *ps, const line *l)
 			body = comment_body(&sub, &n);
 			return header_comment(ps, &sub, body, n);
 		}
-		return rt_error(ps->err, RETORT_EPARSE,
-				"%s:%u: text before the first marker is not a comment", ps->path,
-				l->no);
+		return rt_error_at(ps->err, RETORT_EPARSE, ps->path, l->no,
+				   "text before the first marker is not a comment");
 	}
 	if (ps->msg.len)
 		ps->msg_done = true;
@@ -330,13 +330,13 @@ static int on_marker(parse *ps, rt_revfile *rf, mark m, const line *l, const cur
 	if (m == MARK_BAD) {
 		size_t n;
 		const char *b = comment_body(l, &n);
-		return rt_error(ps->err, RETORT_EPARSE, "%s:%u: unknown marker '%.*s'", ps->path,
-				l->no, (int)(n > 64 ? 64 : n), b);
+		return rt_error_at(ps->err, RETORT_EPARSE, ps->path, l->no,
+				   "unknown marker '%.*s'", (int)(n > 64 ? 64 : n), b);
 	}
 	int s = m == MARK_UP ? 0 : 1;
 	if (ps->marker_line[s])
-		return rt_error(ps->err, RETORT_EPARSE,
-				"%s:%u: duplicate '%s' marker (first on line %u)", ps->path, l->no,
+		return rt_error_at(ps->err, RETORT_EPARSE, ps->path, l->no,
+				   "duplicate '%s' marker (first on line %u)",
 				marker_names[s], ps->marker_line[s]);
 	if (ps->open >= 0)
 		ps->sec_end[ps->open] = l->p;
@@ -358,7 +358,7 @@ static int scan(parse *ps, rt_revfile *rf, const char *text, size_t len)
 	while (next_line(&c, &l)) {
 		bool nul;
 		if (!text_ok((const unsigned char *)l.p, l.len, &nul))
-			return rt_error(ps->err, RETORT_EPARSE, "%s:%u: %s", ps->path, l.no,
+			return rt_error_at(ps->err, RETORT_EPARSE, ps->path, l.no, "%s",
 					nul ? "file contains a NUL byte"
 					    : "file is not valid UTF-8");
 		const char *opts = NULL;
@@ -468,17 +468,17 @@ static int check_id(parse *ps)
 {
 	span *id = &ps->keys[KEY_ID];
 	if (!id->line)
-		return rt_error(ps->err, RETORT_EPARSE, "%s:%u: no 'Revision ID' header", ps->path,
-				ps->last_comment ? ps->last_comment : 1);
+		return rt_error_at(ps->err, RETORT_EPARSE, ps->path, ps->last_comment ? ps->last_comment : 1,
+				   "no 'Revision ID' header");
 	if (!id->len)
-		return rt_error(ps->err, RETORT_EPARSE, "%s:%u: empty 'Revision ID'", ps->path,
-				id->line);
+		return rt_error_at(ps->err, RETORT_EPARSE, ps->path, id->line,
+				   "empty 'Revision ID'");
 	char *v = rt_xstrndup(id->p, id->len);
 	rt_err e;
 	bool ok = rt_revid_valid(v, &e);
 	free(v);
 	if (!ok)
-		return rt_error(ps->err, RETORT_EPARSE, "%s:%u: %s", ps->path, id->line, e.msg);
+		return rt_error_at(ps->err, RETORT_EPARSE, ps->path, id->line, "%s", e.msg);
 	return 0;
 }
 
@@ -491,8 +491,8 @@ static int finish(parse *ps, rt_revfile *rf)
 		return rc;
 	for (int s = 0; s < 2; s++)
 		if (!ps->marker_line[s])
-			return rt_error(ps->err, RETORT_EPARSE, "%s:%u: missing '%s' marker",
-					ps->path, nlines, marker_names[s]);
+			return rt_error_at(ps->err, RETORT_EPARSE, ps->path, nlines,
+					   "missing '%s' marker", marker_names[s]);
 	rt_buf_rtrim(&ps->doc);
 	rt_buf_rtrim(&ps->msg);
 

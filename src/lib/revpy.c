@@ -120,7 +120,7 @@ static int read_string(pyscan *s, bool raw, rt_buf *out)
 			rt_buf_putc(out, c);
 		advance(s);
 	}
-	return rt_error(s->err, RETORT_EPARSE, "%s:%u: unterminated string", s->path, line);
+	return rt_error_at(s->err, RETORT_EPARSE, s->path, line, "unterminated string");
 }
 
 /* Skip blanks, and inside brackets also newlines, comments and continuations. */
@@ -190,10 +190,9 @@ static int skip_statement(pyscan *s)
 
 static int not_literal(pyscan *s, const char *name, unsigned line)
 {
-	return rt_error(s->err, RETORT_EPARSE,
-			"%s:%u: '%s' is not a literal (a string, None, or a tuple or list of "
-			"strings): retort reads revision modules without running them",
-			s->path, line, name);
+	return rt_error_at(s->err, RETORT_EPARSE, s->path, line,
+			   "'%s' is not a literal (a string, None, or a tuple or list of "
+			"strings): retort reads revision modules without running them", name);
 }
 
 /* One string, or adjacent strings concatenated, into *out (owned). */
@@ -445,19 +444,19 @@ int rt_revpy_parse(rt_revfile *rf, const char *path, const char *text, size_t le
 			      "%s:1: no module-level 'down_revision = ...' (use None for a root)",
 			      path);
 	else if (!rc && (vals[N_REVISION].none || vals[N_REVISION].items.len != 1))
-		rc = rt_error(err, RETORT_EPARSE, "%s:%u: 'revision' must be one string", path,
-			      vals[N_REVISION].line);
+		rc = rt_error_at(err, RETORT_EPARSE, path, vals[N_REVISION].line,
+				 "'revision' must be one string");
 	if (!rc) {
 		rt_err e;
 		if (!rt_revid_valid(vals[N_REVISION].items.v[0], &e))
-			rc = rt_error(err, RETORT_EPARSE, "%s:%u: %s", path,
-				      vals[N_REVISION].line, e.msg);
+			rc = rt_error_at(err, RETORT_EPARSE, path, vals[N_REVISION].line,
+					 "%s", e.msg);
 	}
 	for (int i = N_DOWN; !rc && i < N_NAMES; i++)
 		for (size_t k = 0; k < vals[i].items.len; k++)
 			if (!*vals[i].items.v[k])
-				rc = rt_error(err, RETORT_EPARSE, "%s:%u: '%s' holds an empty string",
-					      path, vals[i].line, names[i]);
+				rc = rt_error_at(err, RETORT_EPARSE, path, vals[i].line,
+						 "'%s' holds an empty string", names[i]);
 	if (!rc) {
 		rf->path = rt_xstrdup(path);
 		rf->id = rt_xstrdup(vals[N_REVISION].items.v[0]);

@@ -114,11 +114,11 @@ static int check_single_txn(run *u, const rt_plan *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const rt_section *sec = rt_step_section(u, &p->steps[i]);
 		if (sec && !sec->transactional)
-			return rt_error(&u->r->err, RETORT_EUSAGE,
-					"%s:%u: transaction:false cannot run with "
-					"transaction_per_migration = false",
-					u->r->graph.nodes[p->steps[i].node].rf->path,
-					sec->line > 1 ? sec->line - 1 : sec->line);
+			return rt_error_at(&u->r->err, RETORT_EUSAGE,
+					   u->r->graph.nodes[p->steps[i].node].rf->path,
+					   sec->line > 1 ? sec->line - 1 : sec->line,
+					   "transaction:false cannot run with "
+					"transaction_per_migration = false");
 	}
 	return 0;
 }

@@ -316,10 +316,9 @@ static int pair_twins(retort *r)
 			continue;
 		const char *d = header_differs(sql, py);
 		if (d) {
-			rc = rt_error(&r->err, RETORT_EPARSE,
-				      "%s:%u: its twin %s (revision %s) disagrees on %s; make the "
-				      "two headers the same or remove one file",
-				      sql->path, sql->id_line, py->path, sql->id, d);
+			rc = rt_error_at(&r->err, RETORT_EPARSE, sql->path, sql->id_line,
+					 "its twin %s (revision %s) disagrees on %s; make the "
+				      "two headers the same or remove one file", py->path, sql->id, d);
 			break;
 		}
 		sql->twin = rt_xstrdup(py->path);

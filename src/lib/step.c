@@ -373,7 +373,8 @@ static int exec_section(run *u, const rt_step *s, const rt_section *sec)
 		if (c.rc)
 			return c.rc;
 		if (rc)
-			return rt_error_at(&u->r->err, RETORT_EDB, step_path(u, s), sec->line, "%s",
+			return rt_error_at(&u->r->err, RETORT_EDB, step_path(u, s), sec->line,
+					   "%s",
 					   e.message);
 		return 0;
 	}
@@ -691,7 +692,8 @@ static int run_outside(run *u, const rt_step *s, const rt_section *sec, bool *mo
 		return rc;
 	if ((rc = rt_db_check_outside(u->r, sec->sql))) {
 		rt_err db = u->r->err;
-		rc = rt_error_at(&u->r->err, RETORT_EDB, step_path(u, s), sec->line, "%s", db.msg);
+		rc = rt_error_at(&u->r->err, RETORT_EDB, step_path(u, s), sec->line,
+				 "%s", db.msg);
 	}
 	return rc;
 }
@@ -782,7 +784,8 @@ int rt_step_run(run *u, const rt_plan *p, size_t i, bool own, bool *moved)
 	const char *hint = strstr(e.msg, "database is locked")
 		? " (another connection held the database's write lock for longer than "
 		  "lock_timeout)" : "";
-	rc = rt_error_at(&u->r->err, rc, path, 0, "this step was not applied: %s%s", e.msg, hint);
+	rc = rt_error_at(&u->r->err, rc, path, 0,
+			 "this step was not applied: %s%s", e.msg, hint);
 	rt_err_keep_db(&u->r->err, &e);
 	rt_err_set_revision(&u->r->err, step_rev(u, s));
 	return rc;

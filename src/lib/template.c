@@ -85,15 +85,15 @@ int rt_template_expand(rt_buf *out, const char *tmpl, const char *tmpl_name,
 		const char *name = p + 2;
 		size_t nl = strcspn(name, "}\n");
 		if (name[nl] != '}')
-			return rt_error(err, RETORT_EPARSE, "%s:%u: unterminated placeholder '${'",
-					tmpl_name, line);
+			return rt_error_at(err, RETORT_EPARSE, tmpl_name, line,
+					   "unterminated placeholder '${'");
 		char *key = rt_xstrndup(name, nl);
 		const char *val = find_var(vars, nvars, key);
 		if (!val && lookup)
 			val = lookup(data, key);
 		if (!val) {
-			int rc = rt_error(err, RETORT_EPARSE, "%s:%u: unknown placeholder '${%.64s}'",
-					  tmpl_name, line, key);
+			int rc = rt_error_at(err, RETORT_EPARSE, tmpl_name, line,
+					     "unknown placeholder '${%.64s}'", key);
 			free(key);
 			return rc;
 		}

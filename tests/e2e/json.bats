@@ -86,6 +86,17 @@ print(json.dumps(v) if not isinstance(v, str) else v)"
 	expect_eq "$(jget 'd["error"]["code"]')" EDB
 	expect_match "$(jget 'd["error"]["file"]')" "999999999999_fails\\.sql$"
 	expect_eq "$(jget 'd["error"]["line"]')" 8
+	# the failure's parts are fields, not read back from the text
+	expect_eq "$(jget 'd["error"]["revision"]')" 999999999999
+	if is_pg; then
+		expect_eq "$(jget 'd["error"]["sqlstate"]')" 42P01
+	else
+		expect_eq "$(jget 'd["error"]["sqlstate"]')" null
+	fi
+	# a message with bytes that are not UTF-8 keeps its message key
+	run --separate-stderr retort --json upgrade $'no\xffsuch'
+	expect_status 2
+	expect_eq "$(jget 'd["error"]["message"]')" "$(printf "No such revision or branch 'no\xef\xbf\xbdsuch'")"
 	# a usage error
 	run --separate-stderr retort --json upgrade
 	expect_status 2

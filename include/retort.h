@@ -275,10 +275,25 @@ typedef struct retort_run_options {
 	 */
 	int (*progress)(void *data, const retort_progress *p);
 	void *progress_data;
+	/* version 2 */
+	double lock_timeout;  /* seconds to wait for the run lock; <= 0: the config's */
 } retort_run_options;
 
-#define RETORT_RUN_OPTIONS_VERSION 1
-#define RETORT_RUN_OPTIONS_INIT { RETORT_RUN_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, NULL, NULL }
+/*
+ * Options structs are versioned as libgit2's are: set version with the
+ * _INIT macro or the _init() function.  The library takes any version from
+ * 1 up to its own, a field newer than the caller's version having its
+ * default, so a program built against an older retort.h keeps working.
+ */
+#define RETORT_RUN_OPTIONS_VERSION 2
+#define RETORT_RUN_OPTIONS_INIT { RETORT_RUN_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
+
+/*
+ * Each options struct's defaults, for a caller's version (1 up to the
+ * header's): 0, or RETORT_EUSAGE for a version this library does not know.
+ */
+RETORT_API int retort_options_init(retort_options *o, unsigned version);
+RETORT_API int retort_run_options_init(retort_run_options *o, unsigned version);
 
 /* Apply revisions up to target ("head", "heads", "+1", an id, "A:B" offline). */
 RETORT_API int retort_upgrade(retort *r, const char *target, const retort_run_options *o);
@@ -287,6 +302,38 @@ RETORT_API int retort_downgrade(retort *r, const char *target, const retort_run_
 /* Set the version table to these revisions without running any SQL. */
 RETORT_API int retort_stamp(retort *r, const char *const *targets, size_t n,
 			    const retort_run_options *o);
+/*
+ * A step whose statements outside a transaction (transaction:false) stopped
+ * part-way: a failure, a kill, an interrupt.  retort_log journals each such
+ * statement as it runs; while a step is stopped part-way, upgrade and
+ * downgrade refuse to start (RETORT_ESTATE) until it is ended.
+ */
+typedef struct retort_partial_step {
+	const char *revision;
+	const char *direction;   /* "upgrade" or "downgrade" */
+	size_t done, total;      /* statements run, of the section's */
+	const char *applied_by;  /* who@host that started it */
+	const char *applied_at;  /* when (UTC) */
+} retort_partial_step;
+
+/* The steps stopped part-way (*n of them, usually 0); free with retort_partial_steps_free. */
+RETORT_API int retort_partial_steps(retort *r, retort_partial_step **out, size_t *n);
+RETORT_API void retort_partial_steps_free(retort_partial_step *v);
+/*
+ * Finish the step stopped part-way: the statements its journal says ran
+ * must be the file's now, unchanged (else RETORT_ESTATE naming the first
+ * that is not); the rest run, journaled, then the step is recorded as
+ * usual.  Nothing stopped: 0, and a line saying so.
+ */
+RETORT_API int retort_resume(retort *r, const retort_run_options *o);
+/*
+ * End the step of rev stopped part-way by hand, recording why and who:
+ * applied (its version-table change and log row are written, no SQL runs)
+ * or reverted (the version table stays where it is).
+ */
+RETORT_API int retort_resolve_partial(retort *r, const char *rev, int applied, const char *why,
+				      const retort_run_options *o);
+
 /* Create the version table if it is missing. */
 RETORT_API int retort_ensure_version(retort *r, const retort_run_options *o);
 
@@ -312,6 +359,7 @@ typedef struct retort_revision_options {
 
 #define RETORT_REVISION_OPTIONS_VERSION 1
 #define RETORT_REVISION_OPTIONS_INIT { RETORT_REVISION_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, 0 }
+RETORT_API int retort_revision_options_init(retort_revision_options *o, unsigned version);
 
 /* Write a new revision file; *path_out (caller frees) names it. */
 RETORT_API int retort_revision(retort *r, const retort_revision_options *o, char **path_out);
@@ -329,6 +377,7 @@ typedef struct retort_convert_options {
 
 #define RETORT_CONVERT_OPTIONS_VERSION 1
 #define RETORT_CONVERT_OPTIONS_INIT { RETORT_CONVERT_OPTIONS_VERSION, NULL, 0, 0, NULL }
+RETORT_API int retort_convert_options_init(retort_convert_options *o, unsigned version);
 
 /*
  * Write a .sql twin for every Alembic revision module (*.py) that has none,
@@ -371,6 +420,7 @@ typedef struct retort_lint_options {
 
 #define RETORT_LINT_OPTIONS_VERSION 1
 #define RETORT_LINT_OPTIONS_INIT { RETORT_LINT_OPTIONS_VERSION, 0, NULL }
+RETORT_API int retort_lint_options_init(retort_lint_options *o, unsigned version);
 
 /* Check revisions' SQL and the graph; *out lists the findings (retort_lint_free). */
 RETORT_API int retort_lint(retort *r, const retort_lint_options *o, retort_lint_result **out);

@@ -131,7 +131,7 @@ int cli_open_rev(cli *c, const cli_cmd *cmd, int argc, char **argv, retort **r,
 /* A revision by its full id, or NULL (the handle's revisions are searched). */
 const retort_rev *cli_find_rev(retort *r, const char *id);
 /* The command's help text, as `retort help X` and `retort X --help` show it. */
-void cli_print_help(const cli_cmd *cmd);
+void cli_print_help(cli *c, const cli_cmd *cmd);
 /* The log callback given to retort_open (log.c). */
 void cli_log(void *data, retort_level level, const char *msg,
 	     const retort_progress *progress);
@@ -183,6 +183,13 @@ void cli_json_print_run(cli *c, retort *r);
 void cli_json_note_error(const char *msg, int code);
 /* The parts of the library's last error (after cli_json_note_error). */
 void cli_json_note_fields(const retort_error *e);
+/*
+ * Steps stopped part-way (retort_partial_steps): a line each,
+ * "a1b2c3d4e5f6 partially applied: 2 of 5 statements (upgrade)", or as
+ * JSON objects.
+ */
+void cli_print_partial(retort *r);
+json_t *cli_json_partial(retort *r);
 /* A JSON string of any text: bytes that are not UTF-8 become U+FFFD. */
 json_t *cli_json_text(const char *s);
 /* --json, for a failure: {"error": {...}} from the last error printed. */
@@ -200,7 +207,7 @@ extern const cli_cmd cli_cmd_init, cli_cmd_revision, cli_cmd_merge,
 	cli_cmd_status, cli_cmd_edit, cli_cmd_list_templates,
 	cli_cmd_ensure_version, cli_cmd_help, cli_cmd_check, cli_cmd_diff,
 	cli_cmd_convert, cli_cmd_dump, cli_cmd_baseline, cli_cmd_verify, cli_cmd_drift,
-	cli_cmd_validate, cli_cmd_lint;
+	cli_cmd_validate, cli_cmd_lint, cli_cmd_resume, cli_cmd_resolve;
 
 /* The command table (main.c), NULL-terminated. */
 extern const cli_cmd *const cli_commands[];

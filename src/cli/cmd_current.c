@@ -58,6 +58,7 @@ static void print_text(retort *r, const struct args *a, char **rows, size_t n)
 		}
 	retort_revs_free(revs);
 	rt_buf_free(&b);
+	cli_print_partial(r);
 }
 
 static void print_json(retort *r, char **rows, size_t n)
@@ -65,6 +66,7 @@ static void print_json(retort *r, char **rows, size_t n)
 	json_t *doc = json_object();
 	json_object_set_new(doc, "url", cli_json_text(retort_url_redacted(r)));
 	json_object_set_new(doc, "current", cli_json_current(r, rows, n));
+	json_object_set_new(doc, "partial", cli_json_partial(r));
 	cli_json_print(doc);
 }
 

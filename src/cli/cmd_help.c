@@ -11,12 +11,12 @@ static int cmd_help(cli *c, int argc, char **argv)
 		if (g.npos > 1) {
 			code = cli_usage_error(&cli_cmd_help, "too many arguments");
 		} else if (!g.npos) {
-			cli_print_usage(stdout);
+			cli_print_help(c, NULL);
 			code = 0;
 		} else {
 			const cli_cmd *cmd = cli_lookup(g.pos[0]);
 			if (cmd) {
-				cli_print_help(cmd);
+				cli_print_help(c, cmd);
 				code = 0;
 			} else {
 				cli_error("unknown command '%s'; see 'retort help'",

@@ -76,6 +76,7 @@ static void print_text(retort *r, const struct state *s)
 		cli_puts(&b);
 	}
 	rt_buf_free(&b);
+	cli_print_partial(r);
 }
 
 static void print_json(retort *r, const struct state *s)
@@ -86,6 +87,7 @@ static void print_json(retort *r, const struct state *s)
 	json_object_set_new(doc, "heads", cli_json_rev_array(s->heads, s->nheads));
 	json_object_set_new(doc, "pending",
 			    cli_json_rev_array(s->pending, s->npending));
+	json_object_set_new(doc, "partial", cli_json_partial(r));
 	cli_json_print(doc);
 }
 

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static retort *_Atomic interruptible;
@@ -139,13 +140,42 @@ const retort_rev *cli_find_rev(retort *r, const char *id)
 	return found;
 }
 
-void cli_print_help(const cli_cmd *cmd)
+static void help_text(FILE *f, const cli_cmd *cmd)
 {
-	printf("usage: retort %s\n\n%s\n", cmd->usage, cmd->summary);
+	if (!cmd) {
+		cli_print_usage(f);
+		return;
+	}
+	fprintf(f, "usage: retort %s\n\n%s\n", cmd->usage, cmd->summary);
 	if (cmd->options)
-		printf("\n%s", cmd->options);
-	printf("\nGlobal options (-c, -n, --url, -x, -q, -v, --json, --wait) may\n"
-	       "come before or after the command; see 'retort help'.\n");
+		fprintf(f, "\n%s", cmd->options);
+	fprintf(f, "\nGlobal options (-c, -n, --url, -x, -q, -v, --json, --wait) may\n"
+		"come before or after the command; see 'retort help'.\n");
+}
+
+/*
+ * A command's help (NULL: the list of commands) on stdout; with --json, as
+ * the one document {"command": "help", "help": TEXT}.
+ */
+void cli_print_help(cli *c, const cli_cmd *cmd)
+{
+	if (!c || !c->json) {
+		help_text(stdout, cmd);
+		return;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (f) {
+		help_text(f, cmd);
+		fclose(f);
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "command", cli_json_text("help"));
+	json_object_set_new(doc, "topic", cmd ? cli_json_text(cmd->name) : json_null());
+	json_object_set_new(doc, "help", cli_json_text(text ? text : ""));
+	cli_json_print(doc);
+	free(text);
 }
 
 /* --sql: the script on stdout; with --json, gathered for one document. */
@@ -156,4 +186,15 @@ void cli_sql_out(void *data, const char *sql)
 		rt_buf_puts(&c->sql, sql);
 	else
 		fputs(sql, stdout);
+}
+
+void cli_print_partial(retort *r)
+{
+	retort_partial_step *v = NULL;
+	size_t n = 0;
+	if (retort_partial_steps(r, &v, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			printf("%s partially applied: %zu of %zu statements (%s)\n", v[i].revision,
+			       v[i].done, v[i].total, v[i].direction);
+	retort_partial_steps_free(v);
 }

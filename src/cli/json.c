@@ -221,3 +221,23 @@ void cli_json_print_error(int exit_code)
 	json_object_set_new(doc, "error", err);
 	cli_json_print(doc);
 }
+
+json_t *cli_json_partial(retort *r)
+{
+	json_t *a = json_array();
+	retort_partial_step *v = NULL;
+	size_t n = 0;
+	if (retort_partial_steps(r, &v, &n) == 0)
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "revision", cli_json_text(v[i].revision));
+			json_object_set_new(o, "direction", cli_json_text(v[i].direction));
+			json_object_set_new(o, "done", json_integer((json_int_t)v[i].done));
+			json_object_set_new(o, "total", json_integer((json_int_t)v[i].total));
+			json_object_set_new(o, "applied_by", cli_json_text(v[i].applied_by));
+			json_object_set_new(o, "applied_at", cli_json_text(v[i].applied_at));
+			json_array_append_new(a, o);
+		}
+	retort_partial_steps_free(v);
+	return a;
+}

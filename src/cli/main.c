@@ -28,6 +28,8 @@ const cli_cmd *const cli_commands[] = {
 	&cli_cmd_branches,
 	&cli_cmd_show,
 	&cli_cmd_stamp,
+	&cli_cmd_resume,
+	&cli_cmd_resolve,
 	&cli_cmd_status,
 	&cli_cmd_check,
 	&cli_cmd_diff,
@@ -98,12 +100,25 @@ static int run(cli *c, int argc, char **argv)
 	int rc = cli_getopt_next(c, &g);
 	int at = g.i;
 	cli_getopt_free(&g);
+	/* --help and --version end the options; a --json after them still counts */
+	for (int i = at; (rc == CLI_OPT_HELP || rc == CLI_OPT_VERSION) && i < argc; i++)
+		if (!strcmp(argv[i], "--json"))
+			c->json = 1;
 	switch (rc) {
 	case CLI_OPT_HELP:
-		cli_print_usage(stdout);
+		cli_print_help(c, NULL);
 		return 0;
 	case CLI_OPT_VERSION:
-		printf("retort %s\n", retort_version());
+		if (c->json) {
+			json_t *doc = json_object();
+			json_object_set_new(doc, "command", cli_json_text("version"));
+			json_object_set_new(doc, "version", cli_json_text(retort_version()));
+			json_object_set_new(doc, "version_number",
+					    json_integer(retort_libversion_number()));
+			cli_json_print(doc);
+		} else {
+			printf("retort %s\n", retort_version());
+		}
 		return 0;
 	case CLI_OPT_ERROR:
 		return 2;

@@ -256,7 +256,7 @@ int cli_parse(cli *c, cli_getopt *g, const cli_cmd *cmd, const cli_opt *opts,
 		case CLI_OPT_END:
 			return -1;
 		case CLI_OPT_HELP:
-			cli_print_help(cmd);
+			cli_print_help(c, cmd);
 			return 0;
 		case CLI_OPT_ERROR:
 		case CLI_OPT_VERSION:

@@ -549,3 +549,13 @@ int retort_convert(retort *r, const retort_convert_options *o)
 	job_free(&j);
 	return rc;
 }
+
+int retort_convert_options_init(retort_convert_options *o, unsigned version)
+{
+	static const retort_convert_options defaults = RETORT_CONVERT_OPTIONS_INIT;
+	if (version < 1 || version > RETORT_CONVERT_OPTIONS_VERSION)
+		return RETORT_EUSAGE;
+	*o = defaults;
+	o->version = version;
+	return 0;
+}

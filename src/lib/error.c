@@ -139,10 +139,11 @@ const char *retort_version(void)
 
 int rt_check_version(rt_err *err, unsigned have, unsigned want, const char *name)
 {
-	if (have == want)
+	if (have >= 1 && have <= want)
 		return 0;
-	return rt_error(err, RETORT_EUSAGE, "%s.version is %u; this library (retort %s) takes %u: "
-			"initialise it with its _INIT macro", name, have, RETORT_VERSION, want);
+	return rt_error(err, RETORT_EUSAGE, "%s.version is %u; this library (retort %s) takes 1 "
+			"to %u: initialise it with its _INIT macro or %s_init()", name, have,
+			RETORT_VERSION, want, name);
 }
 
 int rt_error_wrap(rt_err *e, int code, const char *fmt, ...)

@@ -44,9 +44,11 @@ void rt_err_keep_db(rt_err *e, const rt_err *from);
 void rt_err_set_revision(rt_err *e, const char *rev);
 
 /*
- * An options struct's version must be the one this library was built with
- * (libgit2's GIT_ERROR_CHECK_VERSION): an older or newer caller would read
- * fields that are not there.  RETORT_EUSAGE naming the struct, or 0.
+ * An options struct's version must be one this library knows, 1 up to its
+ * own (libgit2's GIT_ERROR_CHECK_VERSION): a program built against an
+ * older header passes a smaller struct, whose later fields the library
+ * then takes as their defaults; a newer one is refused.  RETORT_EUSAGE
+ * naming the struct, or 0.
  */
 int rt_check_version(rt_err *err, unsigned have, unsigned want, const char *name);
 

@@ -396,3 +396,13 @@ int retort_lint(retort *r, const retort_lint_options *o, retort_lint_result **ou
 	free(in);
 	return rc;
 }
+
+int retort_lint_options_init(retort_lint_options *o, unsigned version)
+{
+	static const retort_lint_options defaults = RETORT_LINT_OPTIONS_INIT;
+	if (version < 1 || version > RETORT_LINT_OPTIONS_VERSION)
+		return RETORT_EUSAGE;
+	*o = defaults;
+	o->version = version;
+	return 0;
+}

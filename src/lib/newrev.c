@@ -602,3 +602,13 @@ done:
 	rt_buf_free(&cfg);
 	return rc;
 }
+
+int retort_revision_options_init(retort_revision_options *o, unsigned version)
+{
+	static const retort_revision_options defaults = RETORT_REVISION_OPTIONS_INIT;
+	if (version < 1 || version > RETORT_REVISION_OPTIONS_VERSION)
+		return RETORT_EUSAGE;
+	*o = defaults;
+	o->version = version;
+	return 0;
+}

@@ -19,17 +19,30 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define MAX_REPLANS 10000 /* another runner moving rows forever is a bug */
 
+/* The size of a caller's retort_run_options of each version. */
+static size_t run_options_size(unsigned version)
+{
+	return version < 2 ? offsetof(retort_run_options, lock_timeout)
+			   : sizeof(retort_run_options);
+}
+
 static int run_init(run *u, retort *r, const retort_run_options *o, const char *what,
 		    bool need_graph)
 {
-	static const retort_run_options defaults = RETORT_RUN_OPTIONS_INIT;
 	memset(u, 0, sizeof(*u));
 	u->r = r;
-	u->o = o ? o : &defaults;
+	retort_run_options_init(&u->opts, RETORT_RUN_OPTIONS_VERSION);
+	/* an older caller's struct is smaller: its newer fields keep their defaults */
+	if (o && o->version >= 1 && o->version <= RETORT_RUN_OPTIONS_VERSION)
+		memcpy(&u->opts, o, run_options_size(o->version));
+	else if (o)
+		u->opts.version = o->version; /* refused below */
+	u->o = &u->opts;
 	u->what = what;
 	u->offline = u->o->sql != NULL;
 	u->purge = u->o->purge != 0;
@@ -62,6 +75,7 @@ static void run_free(run *u)
 	free(u->applied_by);
 	rt_strvec_free(&u->expect);
 	rt_targets_free(&u->targets);
+	rt_partials_free(&u->partials);
 	/* revisions taken from retort_log are this run's alone */
 	if (u->journal_revisions)
 		rt_project_forget_graph(u->r);
@@ -173,7 +187,8 @@ static int run_plan(run *u, const rt_plan *p, bool *moved)
 	rt_strvec start = RT_STRVEC_INIT;
 	for (size_t j = 0; j < u->expect.len; j++)
 		rt_strvec_push(&start, u->expect.v[j]);
-	for (i = 0; i < p->n && !rc && !*moved; i++)
+	size_t n = u->max_steps && u->max_steps < p->n ? u->max_steps : p->n;
+	for (i = 0; i < n && !rc && !*moved; i++)
 		rc = rt_step_run(u, p, i, per_step, moved);
 	if (!per_step) {
 		if (!rc && !*moved) {
@@ -202,7 +217,8 @@ static int lock_run(run *u, bool *locked)
 	if (!r->conn->driver->lock)
 		return 0;
 	double t = rt_now();
-	int rc = rt_db_lock(r, u->lockkey.ptr, r->cfg.lock_timeout);
+	int rc = rt_db_lock(r, u->lockkey.ptr, u->o->lock_timeout > 0 ? u->o->lock_timeout
+								   : r->cfg.lock_timeout);
 	if (rc)
 		return rc;
 	rt_log(r, RETORT_LOG_DEBUG, "took the migration lock '%s' after %ld ms", u->lockkey.ptr,
@@ -303,6 +319,56 @@ static int lint_plan(run *u, const rt_plan *p)
 	return rc;
 }
 
+static int resume_point(run *u);
+static int resume_point_of(run *u, const char *rev);
+
+/*
+ * resume, resolve: under the run lock, the journal row must still be there
+ * (another runner may have ended it meanwhile).
+ */
+static int resume_point_of(run *u, const char *rev)
+{
+	u->resume_rev = rev;
+	int rc = resume_point(u);
+	u->resume_rev = NULL;
+	return rc;
+}
+
+static int resume_point(run *u)
+{
+	rt_partials_free(&u->partials);
+	int rc = rt_journal_read(u, &u->partials);
+	u->resume = NULL;
+	for (size_t i = 0; !rc && i < u->partials.n; i++)
+		if (!strcmp(u->partials.v[i].revision, u->resume_rev))
+			u->resume = &u->partials.v[i];
+	if (!rc && !u->resume)
+		rc = rt_error(&u->r->err, RETORT_ESTATE, "%s is not partially applied (any more)",
+			      u->resume_rev);
+	if (!rc && !u->resume->ok)
+		rc = rt_error(&u->r->err, RETORT_ESTATE,
+			      "retort_log's journal row of %s cannot be read: `retort resolve %s "
+			      "--applied|--reverted -m WHY`", u->resume_rev, u->resume_rev);
+	return rc;
+}
+
+/* resume, resolve: the plan's first step must be the journal's, and only it runs. */
+static int resume_plan(run *u, run_kind k, const rt_plan *p)
+{
+	if (!u->resume_rev)
+		return 0;
+	const rt_step *s = p->n ? &p->steps[0] : NULL;
+	bool up = k == RUN_UPGRADE;
+	if (!s || s->kind != (up ? RT_STEP_UPGRADE : RT_STEP_DOWNGRADE) ||
+	    strcmp(u->r->graph.nodes[s->node].rf->id, u->resume_rev))
+		return rt_error(&u->r->err, RETORT_ESTATE,
+				"the version table is not where the %s of %s starts: it is not the "
+				"next step (`retort resolve %s --applied|--reverted -m WHY`)",
+				up ? "upgrade" : "downgrade", u->resume_rev, u->resume_rev);
+	u->max_steps = 1;
+	return 0;
+}
+
 static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *specs, size_t n)
 {
 	retort *r = u->r;
@@ -323,7 +389,10 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 	/* a plan that cannot run fails before the tables are created */
 	if (!rc && !u->purge)
 		rc = read_state(u, true);
-	if (!rc && k == RUN_UPGRADE)
+	/* a step stopped part-way blocks every run but the one that ends it */
+	if (!rc && k != RUN_STAMP)
+		rc = u->resume_rev ? resume_point(u) : rt_journal_refuse(u);
+	if (!rc && k == RUN_UPGRADE && !u->resume_rev)
 		rc = rt_run_validate(u);
 	if (!rc && !(rc = make_plan(u, k, st, &p)) && !(rc = check_single_txn(u, &p)))
 		rc = rt_step_refuse(u, &p);
@@ -337,7 +406,7 @@ static int run_online(run *u, run_kind k, resolve_fn fn, const char *const *spec
 		if (!u->purge && (rc = read_state(u, true)))
 			break;
 		if ((rc = make_plan(u, k, st, &p)) || (rc = check_single_txn(u, &p)) ||
-		    (rc = rt_step_refuse(u, &p)))
+		    (rc = rt_step_refuse(u, &p)) || (rc = resume_plan(u, k, &p)))
 			break;
 		rc = run_plan(u, &p, &moved);
 		if (rc || !moved)
@@ -529,4 +598,150 @@ int retort_validate_accept(retort *r, const char *rev, const char *reason)
 		rc = rt_run_accept(&u, rev, reason);
 	run_free(&u);
 	return rc;
+}
+
+/* --- Steps stopped part-way (journal.c) ------------------------------------------- */
+
+/* The journal row rev names (an id or a unique prefix; NULL: the first), or NULL. */
+static int pick_partial(retort *r, const rt_partials *ps, const char *rev,
+			const rt_partial **out)
+{
+	*out = NULL;
+	for (size_t i = 0; i < ps->n; i++) {
+		if (rev && strncmp(ps->v[i].revision, rev, strlen(rev)))
+			continue;
+		if (*out)
+			return rt_error(&r->err, RETORT_EAMBIGUOUS,
+					"'%s' names more than one partially applied step", rev);
+		*out = &ps->v[i];
+		if (!rev)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * resume (why NULL, applied), resolve --applied (why), resolve --reverted
+ * (why, !applied): find the journal row, then run its step alone (under
+ * the run lock, re-read there) or mark it reverted.
+ */
+static int end_partial(retort *r, const retort_run_options *o, const char *rev, const char *why,
+		       bool applied)
+{
+	run u;
+	rt_partials ps = { 0 };
+	const rt_partial *p = NULL;
+	bool locked = false;
+	int rc = run_init(&u, r, o, "resume", true);
+	if (!rc && u.offline)
+		rc = rt_error(&r->err, RETORT_EUSAGE, "resume and resolve run on the database: "
+			      "they have no --sql");
+	if (!rc)
+		rc = rt_project_connect(r);
+	if (!rc)
+		rc = rt_run_locate(&u);
+	if (!rc)
+		rc = rt_journal_read(&u, &ps);
+	if (!rc)
+		rc = pick_partial(r, &ps, rev, &p);
+	if (!rc && !p && rev)
+		rc = rt_error(&r->err, RETORT_ESTATE, "%s is not partially applied", rev);
+	if (!rc && !p) {
+		rt_log(r, RETORT_LOG_INFO, "nothing to resume: no step is partially applied");
+	} else if (!rc && !applied) {
+		if (!(rc = lock_run(&u, &locked)) && !(rc = resume_point_of(&u, p->revision)))
+			rc = rt_journal_reverted(&u, p->revision, why);
+		if (!rc)
+			rt_log(r, RETORT_LOG_INFO, "Resolved %s %s as reverted by hand: %s",
+			       p->direction, p->revision, why);
+		if (locked)
+			rc = unlock_run(&u, rc);
+	} else if (!rc) {
+		char *id = rt_xstrdup(p->revision);
+		bool up = !strcmp(p->direction, "upgrade");
+		rt_buf spec = RT_BUF_INIT;
+		rt_buf_printf(&spec, up ? "%s" : "%s-1", id);
+		u.what = up ? "upgrade" : "downgrade";
+		u.resume_rev = id;
+		u.resolve_why = why;
+		const char *s = spec.ptr;
+		rc = run_online(&u, up ? RUN_UPGRADE : RUN_DOWNGRADE,
+				up ? rt_resolve : rt_resolve_downgrade, &s, 1);
+		if (!rc && why)
+			rt_log(r, RETORT_LOG_INFO, "Resolved %s %s as applied by hand: %s",
+			       up ? "upgrade" : "downgrade", id, why);
+		u.resume_rev = NULL;
+		free(id);
+		rt_buf_free(&spec);
+	}
+	rt_partials_free(&ps);
+	run_free(&u);
+	return rc;
+}
+
+int retort_resume(retort *r, const retort_run_options *o)
+{
+	return end_partial(r, o, NULL, NULL, true);
+}
+
+int retort_resolve_partial(retort *r, const char *rev, int applied, const char *why,
+			   const retort_run_options *o)
+{
+	if (!rev || !*rev || !why || !*why)
+		return rt_error(&r->err, RETORT_EUSAGE,
+				"resolve needs the revision and why (-m): both are kept in retort_log");
+	return end_partial(r, o, rev, why, applied != 0);
+}
+
+int retort_partial_steps(retort *r, retort_partial_step **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	run u;
+	rt_partials ps = { 0 };
+	int rc = run_init(&u, r, NULL, "status", true);
+	r->writing = false; /* it only reads */
+	if (!rc)
+		rc = rt_project_connect(r);
+	if (!rc)
+		rc = rt_run_locate(&u);
+	if (!rc)
+		rc = rt_journal_read(&u, &ps);
+	if (!rc) {
+		retort_partial_step *v = rt_xcalloc(ps.n + 1, sizeof(*v));
+		for (size_t i = 0; i < ps.n; i++) {
+			v[i].revision = rt_xstrdup(ps.v[i].revision);
+			v[i].direction = rt_xstrdup(ps.v[i].direction);
+			v[i].done = ps.v[i].done;
+			v[i].total = ps.v[i].total;
+			v[i].applied_by = rt_xstrdup(ps.v[i].applied_by);
+			v[i].applied_at = rt_xstrdup(ps.v[i].applied_at);
+		}
+		*out = v;
+		*n = ps.n;
+	}
+	rt_partials_free(&ps);
+	run_free(&u);
+	return rc;
+}
+
+void retort_partial_steps_free(retort_partial_step *v)
+{
+	for (retort_partial_step *p = v; p && p->revision; p++) {
+		free((char *)p->revision);
+		free((char *)p->direction);
+		free((char *)p->applied_by);
+		free((char *)p->applied_at);
+	}
+	free(v);
+}
+
+int retort_run_options_init(retort_run_options *o, unsigned version)
+{
+	if (version < 1 || version > RETORT_RUN_OPTIONS_VERSION)
+		return RETORT_EUSAGE;
+	static const retort_run_options defaults = RETORT_RUN_OPTIONS_INIT;
+	memcpy(o, &defaults, run_options_size(version));
+	o->version = version;
+	return 0;
 }

@@ -12,9 +12,25 @@
 #include "db.h"
 #include "project.h"
 
+/* A journal row of a step stopped part-way (journal.c). */
+typedef struct rt_partial {
+	char *revision;
+	char *direction;   /* "upgrade" or "downgrade" */
+	size_t done, total;
+	rt_strvec sums;    /* each statement's sha256, as it ran */
+	char *applied_by, *applied_at;
+	bool ok;           /* its progress column could be read */
+} rt_partial;
+
+typedef struct rt_partials {
+	rt_partial *v;
+	size_t n, cap;
+} rt_partials;
+
 typedef struct run {
 	retort *r;
-	const retort_run_options *o;
+	const retort_run_options *o; /* &opts */
+	retort_run_options opts;  /* the caller's, its version's fields, the rest defaults */
 	const char *what;       /* "upgrade", "downgrade", "stamp" */
 	bool offline;
 	bool purge;
@@ -30,6 +46,11 @@ typedef struct run {
 	const rt_revfile *last; /* the file of the step run last */
 	bool purged;            /* stamp --purge: the table was emptied (first step) */
 	bool journal_revisions; /* revisions taken from retort_log are in the graph */
+	const rt_partial *resume; /* resume or resolve: the step stopped part-way */
+	const char *resume_rev;   /* resume or resolve: which one (checked under the lock) */
+	rt_partials partials;     /* what resume points into */
+	const char *resolve_why;  /* resolve --applied: why (nothing more runs) */
+	size_t max_steps;       /* resume: run only the first step (0: all) */
 } run;
 
 
@@ -39,6 +60,12 @@ typedef struct run {
  * downgrade_sql the revision can be reverted after its file is gone.
  */
 #define LOG_HEADER "file_header"
+/*
+ * And the newest: a journal row of a transaction:false section that is
+ * running or stopped part-way (operation 'partial', step.c) keeps here
+ * "DONE/TOTAL SUM1 SUM2 ...", the statements run and each one's sha256.
+ */
+#define LOG_PROGRESS "progress"
 
 typedef struct log_entry {
 	const char *revision;
@@ -116,6 +143,26 @@ int rt_step_refuse(run *u, const rt_plan *p);
 const rt_section *rt_step_section(run *u, const rt_step *s);
 /* RETORT_EINTERRUPTED for step i of p, before it started or (ran) in it. */
 int rt_step_interrupted(run *u, const rt_plan *p, size_t i, bool ran);
+/* journal.c: durable progress of statements outside a transaction. */
+void rt_partial_free(rt_partial *p);
+void rt_partials_free(rt_partials *ps);
+/* The journal rows of steps stopped part-way, oldest first. */
+int rt_journal_read(run *u, rt_partials *out);
+/* "REV partially applied: 2 of 5 statements (upgrade)" */
+void rt_journal_describe(rt_buf *b, const rt_partial *p);
+/* RETORT_ESTATE while a step is stopped part-way, saying how to go on. */
+int rt_journal_refuse(run *u);
+/* Run a transaction:false section with its journal row (resume: go on from it). */
+int rt_journal_run(run *u, const rt_step *s, const rt_section *sec, const rt_partial *resume);
+/* The statement that ends the journal row in the step's transaction. */
+void rt_journal_finish_sql(run *u, rt_buf *b, const char *rev);
+/* resolve --reverted: the row is resolved; the version table stays. */
+int rt_journal_reverted(run *u, const char *rev, const char *why);
+/* Whether retort_log has column (*n > 0). */
+int rt_run_log_has(run *u, const char *column, int *n);
+/* The journal row's INSERT (journal.c). */
+void rt_run_sql_journal_insert(run *u, rt_buf *b, const char *rev, const char *direction,
+			       const char *checksum, const char *progress);
 /* validate.c: the files against the journal, before an upgrade (RETORT_EDIFF). */
 int rt_run_validate(run *u);
 /* validate.c: the whole report, for `validate`. */

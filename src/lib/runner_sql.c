@@ -80,10 +80,11 @@ static void ddl_log_table(run *u, rt_buf *b, const char *ind)
 		      "%sapplied_by VARCHAR(255) NOT NULL, \n"
 		      "%sretort_version VARCHAR(32) NOT NULL, \n"
 		      "%stag VARCHAR(255), \n"
-		      "%s" LOG_HEADER " %s\n"
+		      "%s" LOG_HEADER " %s, \n"
+		      "%s" LOG_PROGRESS " %s\n"
 		      ")",
 		      u->logtable.ptr, ind, d->log_id_type, ind, ind, ind, ind, d->text_type, ind,
-		      d->time_type, ind, ind, ind, ind, ind, d->text_type);
+		      d->time_type, ind, ind, ind, ind, ind, d->text_type, ind, d->text_type);
 }
 
 static void put_lit(run *u, rt_buf *b, const char *s)
@@ -167,6 +168,30 @@ void rt_run_sql_log_insert(run *u, rt_buf *b, const log_entry *e)
 		rt_buf_puts(b, ", ");
 		put_lit(u, b, e->file_header);
 	}
+	rt_buf_putc(b, ')');
+	rt_buf_free(&at);
+}
+
+void rt_run_sql_journal_insert(run *u, rt_buf *b, const char *rev, const char *direction,
+			       const char *checksum, const char *progress)
+{
+	rt_buf at = RT_BUF_INIT;
+	utc_now(&at);
+	rt_buf_printf(b, "INSERT INTO %s (revision, operation, checksum, applied_at, duration_ms, "
+		      "applied_by, retort_version, tag, " LOG_PROGRESS ") VALUES (", u->logtable.ptr);
+	put_lit(u, b, rev);
+	rt_buf_puts(b, ", 'partial', ");
+	put_lit(u, b, checksum);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, at.ptr);
+	rt_buf_puts(b, ", 0, ");
+	put_lit(u, b, u->applied_by);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, RETORT_VERSION);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, direction);
+	rt_buf_puts(b, ", ");
+	put_lit(u, b, progress);
 	rt_buf_putc(b, ')');
 	rt_buf_free(&at);
 }
@@ -374,30 +399,45 @@ static int count_row(void *data, int ncols, const char *const *values)
 	return 0;
 }
 
-int rt_run_log_current(run *u, int *n)
+int rt_run_log_has(run *u, const char *column, int *n)
 {
 	rt_buf sql = RT_BUF_INIT;
-	u->r->dialect->column_exists_sql(&sql, rt_run_schema(u), "retort_log", LOG_HEADER);
+	u->r->dialect->column_exists_sql(&sql, rt_run_schema(u), "retort_log", column);
 	*n = 0;
 	int rc = rt_db_query(u->r, sql.ptr, count_row, n);
 	rt_buf_free(&sql);
 	return rc;
 }
 
-/* In ensure_once's transaction: create retort_log, or add what it lacks. */
+int rt_run_log_current(run *u, int *n)
+{
+	return rt_run_log_has(u, LOG_HEADER, n);
+}
+
+/*
+ * In ensure_once's transaction: create retort_log, or add the columns an
+ * older retort's lacks (LOG_HEADER, then LOG_PROGRESS, the newest).
+ */
 static int ensure_log(run *u, rt_buf *sql)
 {
-	int exists = 0, current = 0, rc = 0;
-	if (!u->offline && !(rc = rt_run_log_current(u, &current)) && !current)
+	int exists = 0, current = 0, header = 0, rc = 0;
+	if (!u->offline && !(rc = rt_run_log_has(u, LOG_PROGRESS, &current)) && !current)
 		rc = rt_db_table_exists(u->r, rt_run_schema(u), "retort_log", &exists);
 	if (rc || current)
 		return rc;
-	rt_buf_clear(sql);
+	if (exists && (rc = rt_run_log_current(u, &header)))
+		return rc;
+	const char *text = u->r->dialect->text_type;
+	for (int k = header ? 1 : 0; exists && k < 2 && !rc; k++) {
+		rt_buf_clear(sql);
+		rt_buf_printf(sql, "ALTER TABLE %s ADD COLUMN %s %s", u->logtable.ptr,
+			      k ? LOG_PROGRESS : LOG_HEADER, text);
+		rc = rt_run_send(u, sql->ptr);
+	}
 	if (exists)
-		rt_buf_printf(sql, "ALTER TABLE %s ADD COLUMN " LOG_HEADER " %s", u->logtable.ptr,
-			      u->r->dialect->text_type);
-	else
-		ddl_log_table(u, sql, u->offline ? "    " : "\t");
+		return rc;
+	rt_buf_clear(sql);
+	ddl_log_table(u, sql, u->offline ? "    " : "\t");
 	return rt_run_send(u, sql->ptr);
 }
 
@@ -410,7 +450,7 @@ static int ensure_once(run *u, bool with_log)
 		/* both there (every run but the first): no transaction needed */
 		int v = 0, l = !with_log;
 		if ((rc = rt_db_table_exists(r, rt_run_schema(u), r->cfg.version_table, &v)) ||
-		    (with_log && (rc = rt_run_log_current(u, &l))))
+		    (with_log && (rc = rt_run_log_has(u, LOG_PROGRESS, &l))))
 			return rc;
 		if (v && l)
 			return 0;

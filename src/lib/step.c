@@ -430,13 +430,20 @@ static int tx_book(step_tx *t, long ms)
 	} else if (!rc) {
 		const rt_revfile *rf = u->r->graph.nodes[s->node].rf;
 		bool up = s->kind == RT_STEP_UPGRADE;
+		/* the journal row of its statements outside a transaction ends with it */
+		if (!t->sec->transactional && !u->offline && u->r->dialect->driver->split) {
+			rt_buf_clear(&sql);
+			rt_journal_finish_sql(u, &sql, rf->id);
+			rc = tx_stmt(t, sql.ptr);
+		}
 		char *sum = rt_section_checksum(t->sec->sql);
 		char *hdr = up && !u->offline ? rt_run_file_header(rf) : NULL;
 		log_entry e = { rf->id, up ? "upgrade" : "downgrade", sum,
 				up ? rf->downgrade.sql : NULL, ms, ms_sql, hdr };
 		rt_buf_clear(&sql);
 		rt_run_sql_log_insert(u, &sql, &e);
-		rc = tx_stmt(t, sql.ptr);
+		if (!rc)
+			rc = tx_stmt(t, sql.ptr);
 		free(sum);
 		free(hdr);
 	}
@@ -688,7 +695,9 @@ static int run_outside(run *u, const rt_step *s, const rt_section *sec, bool *mo
 	tx_free(&g);
 	if (rc || *moved || u->offline)
 		return rc ? rc : u->offline ? exec_section(u, s, sec) : 0;
-	if ((rc = exec_section(u, s, sec)))
+	/* statement by statement, each journaled (journal.c) */
+	if ((rc = u->r->dialect->driver->split ? rt_journal_run(u, s, sec, u->resume)
+					       : exec_section(u, s, sec)))
 		return rc;
 	if ((rc = rt_db_check_outside(u->r, sec->sql))) {
 		rt_err db = u->r->err;

@@ -108,3 +108,23 @@ print(json.dumps(v) if not isinstance(v, str) else v)"
 	expect_status 1
 	expect_eq "$(jget '"error" in d')" true
 }
+
+@test "--json help and --json --version are one document each, nothing else on stdout" {
+	local args
+	for args in "--json help" "--json --help" "help --json" "--json help upgrade" "--json upgrade --help"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr retort $args
+		expect_status 0
+		jdoc >/dev/null
+		expect_eq "$(jget 'd["command"]')" help
+		expect_match "$(jget 'd["help"]')" "^usage: retort "
+	done
+	expect_eq "$(jget 'd["topic"]')" upgrade
+	for args in "--json --version" "--version --json"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr retort $args
+		expect_status 0
+		jdoc >/dev/null
+		expect_eq "$(jget 'd["version"]')" "$("$RETORT" --version | sed 's/^retort //')"
+	done
+}

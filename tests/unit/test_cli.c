@@ -19,6 +19,10 @@
 
 /* Defined by main.c in the tool; unused by the code under test. */
 const cli_cmd *const cli_commands[] = { NULL };
+void cli_print_usage(FILE *f)
+{
+	fputs("usage: retort\n", f);
+}
 
 static const char *const merge_parents[] = { "dddd0004", "cccc0003" };
 static const char *const one_label[] = { "xb" };

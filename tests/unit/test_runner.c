@@ -468,6 +468,52 @@ static void test_runner__progress_callback_cancels_and_rolls_the_step_back(void 
 	project_free(&p);
 }
 
+/* retort_run_options as version 1 of retort.h had it */
+typedef struct run_options_v1 {
+	unsigned version;
+	retort_sql_fn sql;
+	void *sql_data;
+	const char *tag;
+	int purge;
+	int no_validate;
+	int (*progress)(void *data, const retort_progress *p);
+	void *progress_data;
+} run_options_v1;
+
+/*
+ * A program built against an older retort.h passes a smaller struct: the
+ * library reads only its version's fields (on the heap, so ASan would see
+ * a read past it) and takes the rest as their defaults.
+ */
+static void test_runner__a_version_1_options_struct_still_works(void **state)
+{
+	project p;
+	project_init(&p, NULL);
+	three_revs(&p);
+	project_open(&p);
+	run_options_v1 *o1 = calloc(1, sizeof(*o1));
+	assert_non_null(o1);
+	o1->version = 1;
+	o1->tag = "built-against-v1";
+	EXPECT_OK(retort_upgrade(p.r, "head", (const retort_run_options *)(void *)o1));
+	free(o1);
+	assert_string_equal(db_rows(&p, "SELECT DISTINCT tag FROM retort_log"), "built-against-v1;");
+	retort_run_options o;
+	assert_int_equal(retort_run_options_init(&o, 1), 0);
+	assert_int_equal(o.version, 1);
+	assert_int_equal(retort_run_options_init(&o, RETORT_RUN_OPTIONS_VERSION + 1), RETORT_EUSAGE);
+	assert_int_equal(retort_run_options_init(&o, RETORT_RUN_OPTIONS_VERSION), 0);
+	assert_true(o.lock_timeout <= 0);
+	o.version = RETORT_RUN_OPTIONS_VERSION + 1;
+	assert_int_equal(retort_downgrade(p.r, "base", &o), RETORT_EUSAGE);
+	assert_non_null(strstr(retort_errmsg(p.r), "takes 1 to 2"));
+	retort_lint_options lo;
+	assert_int_equal(retort_lint_options_init(&lo, 1), 0);
+	retort_options oo;
+	assert_int_equal(retort_options_init(&oo, 0), RETORT_EUSAGE);
+	project_free(&p);
+}
+
 static void test_runner__options_of_another_version_are_refused(void **state)
 {
 	project p;
@@ -826,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_runner__online_range_is_refused),
 		cmocka_unit_test(test_runner__progress_callback_cancels_and_rolls_the_step_back),
 		cmocka_unit_test(test_runner__options_of_another_version_are_refused),
+		cmocka_unit_test(test_runner__a_version_1_options_struct_still_works),
 		cmocka_unit_test(test_runner__every_call_clears_the_last_error),
 		cmocka_unit_test(test_runner__xarg_bare_key_is_empty),
 		cmocka_unit_test(test_runner__missing_version_location_names_it),

@@ -480,12 +480,12 @@ static int parse_bool(loader *ld, const char *key, bool def, bool *out)
 }
 
 /* "10", "10s", "1.5s", "500ms", "2m", "1h" in seconds. */
-static int parse_duration(loader *ld, const char *key, double *out)
+static int parse_duration_or(loader *ld, const char *key, double dflt, double *out)
 {
 	const char *v = value_of(ld->cfg, key), *p;
 	double n = 0, scale = 1;
 	bool digits = false;
-	*out = 60;
+	*out = dflt;
 	if (!v)
 		return 0;
 	for (p = v; isdigit((unsigned char)*p); p++, digits = true)
@@ -511,6 +511,11 @@ static int parse_duration(loader *ld, const char *key, double *out)
 bad:
 	return rt_error_at(ld->err, RETORT_ECONFIG, ld->name, line_of(ld, key),
 			   "bad value '%s' for %s (expected e.g. 10s, 500ms or 2m)", v, key);
+}
+
+static int parse_duration(loader *ld, const char *key, double *out)
+{
+	return parse_duration_or(ld, key, 60, out);
 }
 
 static int parse_slug_length(loader *ld)
@@ -621,6 +626,7 @@ static int set_keys(loader *ld)
 			     &cfg->transaction_per_migration)) < 0 ||
 	    (rc = parse_duration(ld, "lock_timeout", &cfg->lock_timeout)) < 0 ||
 	    (rc = parse_duration(ld, "wait_timeout", &cfg->wait_timeout)) < 0 ||
+	    (rc = parse_duration_or(ld, "model_timeout", 300, &cfg->model_timeout)) < 0 ||
 	    (rc = parse_server_version(ld)) < 0)
 		return rc;
 	return 0;

@@ -54,6 +54,7 @@ typedef struct rt_config {
 	char *dev_url;          /* NULL: per dialect */
 	double lock_timeout;    /* seconds; default 60 ("60s", "2m", "500ms", "10") */
 	double wait_timeout;    /* seconds; default 60 */
+	double model_timeout;   /* seconds a model command may run; default 300 */
 	long lint_server_version; /* as PostgreSQL numbers it (110004); 0: not set */
 
 	char *url;              /* the URL text (may hold a password: never print) */

@@ -215,8 +215,10 @@ void rt_journal_finish_sql(run *u, rt_buf *b, const char *rev)
 /*
  * Run a transaction:false section statement by statement with its journal
  * row: made first (or, resuming, checked: the statements it says ran must
- * be the file's now), brought up to date after each statement.  A failure
- * names the statement's line and what the journal now says.
+ * be the file's now), brought up to date after each statement, once the
+ * statement is checked for what it may have left unusable (an INVALID
+ * index: then it counts as not run).  A failure names the statement's line
+ * and what the journal now says.
  */
 int rt_journal_run(run *u, const rt_step *s, const rt_section *sec, const rt_partial *resume)
 {
@@ -268,7 +270,11 @@ int rt_journal_run(run *u, const rt_step *s, const rt_section *sec, const rt_par
 		}
 		char *stmt = rt_xstrndup(sec->sql + ps.off[i], ps.len[i]);
 		rt_run_debug_sql(u, stmt);
+		memset(&e, 0, sizeof(e));
 		rc = rt_db_exec(r, stmt, &e);
+		/* what it left unusable (an INVALID index) counts as not done */
+		if (!rc)
+			rc = rt_db_check_outside(r, stmt);
 		free(stmt);
 		if (rc) {
 			rt_err db = r->err;

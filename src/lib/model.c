@@ -15,6 +15,7 @@
 #include "util/fs.h"
 #include "util/xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,8 +110,12 @@ static int model_command(retort *r, const char *model, rt_buf *text)
 {
 	rt_pyhelper h;
 	int rc;
+	const char *where = r->cfg.path ? r->cfg.path : "configuration";
 	if (!strncmp(model, "exec:", 5)) {
 		const char *cmd = model + 5 + strspn(model + 5, " \t");
+		if (!*cmd)
+			return rt_error(&r->err, RETORT_ECONFIG, "%s: model = exec: names no command",
+					where);
 		const char *args[] = { "-c", cmd, NULL };
 		rc = rt_process_start(r, &h, "/bin/sh", args, NULL);
 	} else {
@@ -122,14 +127,26 @@ static int model_command(retort *r, const char *model, rt_buf *text)
 		return rc;
 	fclose(h.in);
 	h.in = NULL;
-	rt_pyhelper_read_all(&h, text);
+	int read_rc = rt_pyhelper_read_until(r, &h, text, r->cfg.model_timeout);
+	if (read_rc)
+		rt_pyhelper_kill(&h); /* and all it started */
 	rt_buf what = RT_BUF_INIT;
-	rt_buf_printf(&what, "%s: model = %s", r->cfg.path ? r->cfg.path : "configuration",
-		      model);
+	rt_buf_printf(&what, "%s: model = %s", where, model);
 	rc = rt_pyhelper_finish(r, &h, what.ptr);
-	rt_buf_free(&what);
-	if (rc) /* the model is configured wrong: nothing ran */
+	if (read_rc == RETORT_EINTERRUPTED)
+		rc = rt_error(&r->err, RETORT_EINTERRUPTED, "interrupted while %s ran", what.ptr);
+	else if (read_rc == RETORT_EEXTERNAL)
+		rc = rt_error(&r->err, RETORT_ECONFIG, "%s: did not finish within %g s "
+			      "(model_timeout); it was stopped", what.ptr, r->cfg.model_timeout);
+	else if (read_rc)
+		rc = rt_error(&r->err, RETORT_EIO, "%s: cannot read its output", what.ptr);
+	else if (rc) /* the model is configured wrong: nothing ran */
 		r->err.code = rc = RETORT_ECONFIG;
+	else if (text->len && memchr(text->ptr, '\0', text->len))
+		rc = rt_error(&r->err, RETORT_ECONFIG, "%s: its output holds a NUL byte at offset "
+			      "%zu: a model is SQL text", what.ptr,
+			      (size_t)((const char *)memchr(text->ptr, '\0', text->len) - text->ptr));
+	rt_buf_free(&what);
 	return rc;
 }
 
@@ -234,9 +251,26 @@ void rt_scratch_name(rt_buf *out)
 	}
 	if (f)
 		fclose(f);
-	rt_buf_puts(out, "retort_scratch_");
-	for (size_t i = 0; i < sizeof(b); i++)
+	/* the name itself says when and by whom: a leftover is known by it alone */
+	rt_buf_printf(out, RT_SCRATCH_PREFIX "%lld_%ld_", (long long)time(NULL), (long)getpid());
+	for (size_t i = 0; i < 4; i++)
 		rt_buf_printf(out, "%02x", b[i]);
+}
+
+bool rt_scratch_name_parse(const char *name, long long *when, long *pid)
+{
+	size_t n = strlen(RT_SCRATCH_PREFIX);
+	if (strncmp(name, RT_SCRATCH_PREFIX, n))
+		return false;
+	char *end;
+	*when = strtoll(name + n, &end, 10);
+	if (end == name + n || *end != '_')
+		return false;
+	const char *p = end + 1;
+	*pid = strtol(p, &end, 10);
+	if (end == p || *end != '_' || *pid <= 0)
+		return false;
+	return isxdigit((unsigned char)end[1]) != 0;
 }
 
 int rt_collect_first(void *data, int ncols, const char *const *values)

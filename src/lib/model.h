@@ -53,8 +53,15 @@ int rt_scratch_close(retort *r, rt_scratch *sc, int rc);
 /* Connect to u (NULL: the driver's default, SQLite's memory) as a scratch; what names it. */
 int rt_scratch_connect(retort *r, const rt_url *u, const char *database, const char *what,
 		       retort_conn **out);
-/* "retort_scratch_" and 12 random hex digits. */
+/*
+ * "retort_scratch_<unix time>_<pid>_<8 random hex digits>": a leftover of
+ * a killed run (a database, a schema, a file) is known by its name alone,
+ * with when and by which process it was made, however early the kill.
+ */
+#define RT_SCRATCH_PREFIX "retort_scratch_"
 void rt_scratch_name(rt_buf *out);
+/* The time and pid in a name rt_scratch_name made (a file's may have a suffix). */
+bool rt_scratch_name_parse(const char *name, long long *when, long *pid);
 /* A failure of the scratch, its message prefixed with what was being done. */
 int rt_scratch_fail(retort *r, int rc, const char *what);
 /* Run sql on conn (the db.c wrappers work on r->conn). */

@@ -5,14 +5,17 @@
 #include "pyhelper.h"
 
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,6 +61,67 @@ int rt_process_start(retort *r, rt_pyhelper *h, const char *program, const char 
 	return rc;
 }
 
+/* The supervisor's SIGTERM (its parent died): the whole group goes. */
+static void end_group(int sig)
+{
+	kill(0, SIGKILL);
+	_exit(128 + sig);
+}
+
+/*
+ * In the forked child, before anything else: a process group of its own
+ * (so that retort can end the program and everything it started at
+ * once), led by this supervisor, which runs the program as its child and
+ * exits as it does.  When retort dies, even by SIGKILL, the kernel sends
+ * the supervisor SIGTERM (PR_SET_PDEATHSIG) and it kills the group: no
+ * command outlives the retort that started it.  Only async-signal-safe
+ * calls: the parent may have threads.
+ */
+static _Noreturn void supervise(pid_t parent, int in, int out, int err, const char *here,
+				const char *program, const char *const *argv, char **envp)
+{
+	setpgid(0, 0);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = end_group;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL); /* the caller's blocked SIGPIPE, say */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent) /* it died before the line above */
+		end_group(SIGTERM);
+	dup2(in, 0);
+	dup2(out, 1);
+	dup2(err, 2);
+	/* it never execs: its copies of retort's descriptors (the other ends of
+	   the pipes) would keep them open */
+	close_range(3, ~0U, 0);
+	if (here && chdir(here) < 0)
+		_exit(126);
+	pid_t pid = fork();
+	if (pid == 0) {
+		sa.sa_handler = SIG_DFL;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		execvpe(program, (char *const *)argv, envp);
+		_exit(127);
+	}
+	if (pid < 0)
+		_exit(126);
+	close(0);
+	close(1);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(126);
+	if (WIFSIGNALED(status))
+		_exit(128 + WTERMSIG(status));
+	_exit(WEXITSTATUS(status));
+}
+
 static int spawn(retort *r, rt_pyhelper *h, const char *const *argv, const char *url)
 {
 	memset(h, 0, sizeof(*h));
@@ -97,16 +161,12 @@ static int spawn(retort *r, rt_pyhelper *h, const char *const *argv, const char 
 	if (urlvar)
 		envp[k++] = urlvar;
 	const char *here = r->cfg.here;
+	pid_t parent = getpid();
 	h->pid = fork();
-	if (h->pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(fileno(h->err), 2);
-		if (here && chdir(here) < 0)
-			_exit(126);
-		execvpe(python, (char *const *)argv, envp);
-		_exit(127);
-	}
+	if (h->pid == 0)
+		supervise(parent, in[0], out[1], fileno(h->err), here, python, argv, envp);
+	if (h->pid > 0)
+		setpgid(h->pid, h->pid); /* as the child does: whichever runs first */
 	int e = errno;
 	free(envp);
 	if (urlvar) {
@@ -208,4 +268,36 @@ void rt_nopipe_end(rt_nopipe *g)
 			;
 	}
 	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+void rt_pyhelper_kill(rt_pyhelper *h)
+{
+	if (h->pid > 0)
+		kill(-h->pid, SIGKILL);
+}
+
+int rt_pyhelper_read_until(retort *r, rt_pyhelper *h, rt_buf *out, double timeout)
+{
+	int fd = fileno(h->out);
+	double deadline = rt_now() + timeout;
+	char chunk[65536];
+	for (;;) {
+		if (atomic_load(&r->interrupted))
+			return RETORT_EINTERRUPTED;
+		double left = deadline - rt_now();
+		if (left <= 0)
+			return RETORT_EEXTERNAL;
+		struct pollfd p = { fd, POLLIN, 0 };
+		int ready = poll(&p, 1, left < 0.1 ? (int)(left * 1000) + 1 : 100);
+		if (ready < 0 && errno != EINTR)
+			return RETORT_EIO;
+		if (ready <= 0)
+			continue;
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		rt_buf_put(out, chunk, (size_t)n);
+	}
 }

@@ -45,6 +45,14 @@ int rt_process_start(retort *r, rt_pyhelper *h, const char *program, const char 
 int rt_pyhelper_finish(retort *r, rt_pyhelper *h, const char *what);
 /* Read what is left of its output into out. */
 void rt_pyhelper_read_all(rt_pyhelper *h, rt_buf *out);
+/*
+ * The same, for at most timeout seconds and until retort_interrupt(): 0 at
+ * the end of its output, RETORT_EEXTERNAL when the time ran out,
+ * RETORT_EINTERRUPTED, RETORT_EIO.  The caller then ends it (rt_pyhelper_kill).
+ */
+int rt_pyhelper_read_until(retort *r, rt_pyhelper *h, rt_buf *out, double timeout);
+/* SIGKILL to the program and everything it started (its process group). */
+void rt_pyhelper_kill(rt_pyhelper *h);
 
 /*
  * While writing to a helper that may have died: SIGPIPE blocked in the

@@ -150,7 +150,9 @@ static int load_file(retort *r, int dirfd, const char *name, const char *path, r
 			return rt_error(&r->err, RETORT_EPARSE,
 					"%s: %s, not a revision file; remove it from the version "
 					"location", path, why);
-		return rt_error(&r->err, RETORT_EIO, "cannot read '%s': %s", path, strerror(errno));
+		/* a revision file retort cannot read is bad input: nothing ran (exit 2) */
+		return rt_error_at(&r->err, RETORT_EPARSE, path, 0, "cannot read it: %s",
+				   strerror(errno));
 	}
 	size_t n = strlen(name);
 	if (is_py(name, n))

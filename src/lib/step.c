@@ -695,9 +695,10 @@ static int run_outside(run *u, const rt_step *s, const rt_section *sec, bool *mo
 	tx_free(&g);
 	if (rc || *moved || u->offline)
 		return rc ? rc : u->offline ? exec_section(u, s, sec) : 0;
-	/* statement by statement, each journaled (journal.c) */
-	if ((rc = u->r->dialect->driver->split ? rt_journal_run(u, s, sec, u->resume)
-					       : exec_section(u, s, sec)))
+	/* statement by statement, each journaled and checked (journal.c) */
+	if (u->r->dialect->driver->split)
+		return rt_journal_run(u, s, sec, u->resume);
+	if ((rc = exec_section(u, s, sec)))
 		return rc;
 	if ((rc = rt_db_check_outside(u->r, sec->sql))) {
 		rt_err db = u->r->err;

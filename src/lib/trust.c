@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -63,8 +64,12 @@ int retort_dump(retort *r, char **sql_out)
 
 /* --- baseline -------------------------------------------------------------------- */
 
-/* Move every revision file into dir (made), as one list in the log. */
-static int archive_files(retort *r, const char *dir, size_t *moved)
+/*
+ * Move every revision file into dir (made): each move is kept in from/to,
+ * so that a failure anywhere after (a move, the new file's write: a full
+ * disk) puts every file back (undo_archive).
+ */
+static int archive_files(retort *r, const char *dir, rt_strvec *from, rt_strvec *to)
 {
 	if (rt_mkdir_p(dir))
 		return rt_error(&r->err, RETORT_EIO, "cannot make '%s': %s", dir, strerror(errno));
@@ -75,17 +80,30 @@ static int archive_files(retort *r, const char *dir, size_t *moved)
 			if (!paths[k])
 				continue;
 			const char *base = strrchr(paths[k], '/');
-			rt_buf to = RT_BUF_INIT;
-			rt_path_join(&to, dir, base ? base + 1 : paths[k]);
-			int bad = rename(paths[k], to.ptr);
-			rt_buf_free(&to);
+			rt_buf dst = RT_BUF_INIT;
+			rt_path_join(&dst, dir, base ? base + 1 : paths[k]);
+			int bad = rename(paths[k], dst.ptr);
+			if (!bad) {
+				rt_strvec_push(from, paths[k]);
+				rt_strvec_push(to, dst.ptr);
+			}
+			rt_buf_free(&dst);
 			if (bad)
 				return rt_error(&r->err, RETORT_EIO, "cannot move '%s' to '%s': %s",
 						paths[k], dir, strerror(errno));
-			(*moved)++;
 		}
 	}
 	return 0;
+}
+
+/* Put back what archive_files moved, newest first, and remove dir (now empty). */
+static void undo_archive(retort *r, const char *dir, const rt_strvec *from, const rt_strvec *to)
+{
+	for (size_t i = to->len; i-- > 0;)
+		if (rename(to->v[i], from->v[i]) != 0)
+			rt_log(r, RETORT_LOG_ERROR, "cannot move '%s' back to '%s': %s", to->v[i],
+			       from->v[i], strerror(errno));
+	rmdir(dir);
 }
 
 int retort_baseline(retort *r, const char *message, char **path_out)
@@ -132,9 +150,12 @@ int retort_baseline(retort *r, const char *message, char **path_out)
 	rt_strvec labels = RT_STRVEC_INIT;
 	for (size_t i = 0; i < g->nodes[head].pub.nlabels; i++)
 		rt_strvec_push(&labels, g->nodes[head].pub.labels[i]);
+	rt_strvec from = RT_STRVEC_INIT, to = RT_STRVEC_INIT;
 	size_t moved = 0;
+	bool archiving = !rc;
 	if (!rc)
-		rc = archive_files(r, dir.ptr, &moved);
+		rc = archive_files(r, dir.ptr, &from, &to);
+	moved = to.len;
 	if (!rc) {
 		rt_project_forget_graph(r);
 		retort_revision_options o = RETORT_REVISION_OPTIONS_INIT;
@@ -150,6 +171,20 @@ int retort_baseline(retort *r, const char *message, char **path_out)
 			       "stays at %s, which is now the baseline", moved,
 			       moved == 1 ? "" : "s", dir.ptr, id);
 	}
+	/* anything failed once files moved: every one goes back, nothing new stays */
+	if (rc && archiving) {
+		if (path_out && *path_out) {
+			unlink(*path_out);
+			free(*path_out);
+			*path_out = NULL;
+		}
+		undo_archive(r, dir.ptr, &from, &to);
+		rt_project_forget_graph(r);
+		rt_error_wrap(&r->err, rc, "baseline changed nothing (every file is back where it "
+			      "was): ");
+	}
+	rt_strvec_free(&from);
+	rt_strvec_free(&to);
 	rt_strvec_free(&labels);
 	free(id);
 	rt_buf_free(&dir);

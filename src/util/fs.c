@@ -65,8 +65,12 @@ int rt_writefile_new(const char *path, const char *data, size_t len)
 		data += n;
 		len -= (size_t)n;
 	}
-	if (close(fd) < 0)
+	if (close(fd) < 0) {
+		int e = errno;
+		unlink(path);
+		errno = e;
 		return -1;
+	}
 	return 0;
 }
 

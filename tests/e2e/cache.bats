@@ -5,7 +5,7 @@
 # one) and a damaged cache give exactly what reading every file gives
 # (RETORT_CACHE=0 is the reference).  RETORT_CACHE=1 uses the cache on this
 # small project; entries are recorded only for files older than two
-# seconds, hence the sleeps.
+# seconds (RT_REVCACHE_RACY), hence settle, which waits for exactly that.
 
 load helpers
 
@@ -16,6 +16,22 @@ setup() {
 	A=aaaa00000001 B=bbbb00000002 C=cccc00000003 D=dddd00000004 E=eeee00000005 F=ffff00000006
 	project
 	graph
+}
+
+# settle: wait until every revision file (and the folder) was last changed
+# in a second at least three before this one, as the cache requires of what
+# it records (no fixed sleep: it returns as soon as that holds).
+settle() {
+	local i newest
+	for i in $(seq 1 100); do
+		newest=$(find migrations/versions -printf '%C@\n' | sort -n | tail -n 1)
+		# in whole seconds, as the cache compares: a file of second S is
+		# recorded from second S + 3 on
+		[ $(( $(date +%s) - ${newest%.*} )) -ge 3 ] && return 0
+		sleep 0.1
+	done
+	echo "the files never settled" >&2
+	return 1
 }
 
 cache_file() {
@@ -37,7 +53,7 @@ same() {
 }
 
 @test "the cache is used when nothing changed, and every change to the folder is seen" {
-	sleep 3
+	settle
 	same
 	local f
 	f=$(cache_file)
@@ -57,7 +73,7 @@ same() {
 
 	# one in place (same inode, same size) that also puts the mtime back:
 	# only the ctime tells
-	sleep 3
+	settle
 	same
 	f=$(ls migrations/versions/${C}_*.sql)
 	local ino at
@@ -86,7 +102,7 @@ same() {
 }
 
 @test "a damaged or foreign cache is ignored and rewritten" {
-	sleep 3
+	settle
 	same
 	local f size
 	f=$(cache_file)
@@ -110,7 +126,7 @@ same() {
 }
 
 @test "a small project writes no cache; RETORT_CACHE=0 none at any size" {
-	sleep 3
+	settle
 	"$RETORT" history >/dev/null
 	expect_eq "$(cache_file)" ""
 	RETORT_CACHE=0 "$RETORT" history >/dev/null
@@ -120,7 +136,7 @@ same() {
 }
 
 @test "an unwritable cache folder costs nothing but the cache" {
-	sleep 3
+	settle
 	export XDG_CACHE_HOME=/proc/no-such-place
 	run --separate-stderr env RETORT_CACHE=1 "$RETORT" heads
 	expect_status 0
@@ -144,7 +160,7 @@ same() {
 			close(f)
 		}
 	}'
-	sleep 3
+	settle
 	"$RETORT" history >/dev/null
 	[ -n "$(cache_file)" ] || { echo "no cache written" >&2; return 1; }
 	local i want got

@@ -136,9 +136,11 @@ CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 1; END';" ""
 	expect_match "$stderr" "b00000000002_index\\.sql:[0-9]+: index ix_t_x is INVALID"
 	expect_match "$stderr" "DROP INDEX CONCURRENTLY"
 	expect_eq "$(rows)" a00000000001
-	# with the duplicate gone and the index dropped, the rerun builds it
+	# the statement that left it counts as not run: the journal says 0 of 1
+	expect_match "$stderr" "0 of 1 statements of this transaction:false section ran"
+	# with the duplicate gone and the index dropped, resume builds it
 	sql "DELETE FROM t; DROP INDEX ix_t_x"
-	run retort upgrade head
+	run retort resume
 	expect_status 0
 	expect_eq "$(rows)" b00000000002
 	expect_eq "$(sql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_t_x'::regclass")" t
@@ -331,6 +333,63 @@ scratch_dbs() {
 	[[ "$left" != *retort_scratch_0ld0ld* ]] || { echo "the stale one is still there: $left"; return 1; }
 	[[ "$left" == *retort_scratch_fresh0* ]] || { echo "a fresh one (another run's) was dropped: $left"; return 1; }
 	[[ "$left" == *retort_scratch_n0tours* ]] || { echo "one without retort's comment was dropped: $left"; return 1; }
+}
+
+@test "runs killed in their first 100 ms leave only scratch databases known by name, which go after an hour" {
+	only_db postgresql "the scratch database of a server"
+	project
+	chain 1
+	retort upgrade head 2>/dev/null
+	printf 'CREATE TABLE t1 (x INTEGER);\n' >schema.sql
+	local before i pid t0 t1 name when
+	before=$(scratch_dbs)
+	t0=$(date +%s)
+	for i in $(seq 1 12); do
+		"$RETORT" diff >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.0$(( (i * 7) % 10 ))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	t1=$(date +%s)
+	# every leftover says when it was made, by its name alone: nothing unknown stays
+	for name in $(scratch_dbs); do
+		[[ "$before" == *"$name"* ]] && continue
+		db_made db "$name"
+		[[ "$name" =~ ^retort_scratch_([0-9]+)_[0-9]+_[0-9a-f]+$ ]] ||
+			{ echo "a leftover the cleanup cannot date: $name"; return 1; }
+		when=${BASH_REMATCH[1]}
+		[ "$when" -ge "$t0" ] && [ "$when" -le "$t1" ] || { echo "$name: not made now"; return 1; }
+	done
+	# one named two hours ago goes at the next run; one named now stays
+	local old=$(( $(date +%s) - 7200 ))
+	pg_admin "CREATE DATABASE retort_scratch_${old}_4242_abcdef01" >/dev/null
+	db_made db "retort_scratch_${old}_4242_abcdef01"
+	local fresh="retort_scratch_$(date +%s)_4243_abcdef02"
+	pg_admin "CREATE DATABASE $fresh" >/dev/null
+	db_made db "$fresh"
+	run --separate-stderr retort check
+	expect_status 0
+	[[ "$(scratch_dbs | tr '\n' ' ')" != *"retort_scratch_${old}_4242"* ]] || { echo "the stale one is still there"; return 1; }
+	[[ "$(scratch_dbs | tr '\n' ' ')" == *"_4243_abcdef02"* ]] || { echo "a fresh one was dropped"; return 1; }
+}
+
+@test "SQLite scratch files of a killed run are removed by the next run that makes one" {
+	only_db sqlite "SQLite's scratch files"
+	project
+	chain 2
+	mkdir tmp
+	local now dead
+	now=$(date +%s)
+	# a pid that is surely gone: a finished child's
+	sh -c 'exit 0' & dead=$!
+	wait "$dead"
+	touch "tmp/retort_scratch_${now}_${dead}_a1b2c3d4-Xy12Zq" "tmp/retort_scratch_${now}_${dead}_a1b2c3d4-Xy12Zq-journal"
+	touch "tmp/retort_scratch_${now}_$$_a1b2c3d4-live00"   # this shell's: alive
+	touch "tmp/retort_scratch_notours"
+	TMPDIR=$PWD/tmp run --separate-stderr retort verify
+	expect_status 0
+	expect_eq "$(ls tmp | sort | tr '\n' ' ')" "retort_scratch_${now}_$$_a1b2c3d4-live00 retort_scratch_notours "
 }
 
 @test "a connecting command names its database and where it came from; a config url over DB_* is warned of" {

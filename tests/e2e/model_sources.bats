@@ -101,6 +101,47 @@ use_model() {
 	[ -z "$problems" ] || { echo "$problems" >&2; return 1; }
 }
 
+@test "exec: a command that hangs is stopped at model_timeout, with all it started; none outlives a killed retort" {
+	local mark="sleep 41.$$"
+	use_model "exec: $mark; echo 'CREATE TABLE kv (k TEXT);'"
+	set_key model_timeout 1s
+	run --separate-stderr retort check
+	expect_status 2
+	expect_match "$stderr" "model = exec: $mark.*: did not finish within 1 s \\(model_timeout\\); it was stopped"
+	! pgrep -f "$mark" >/dev/null || { echo "the command still runs after the timeout"; return 1; }
+	# kill -9 of retort in the middle: its command goes with it
+	set_key model_timeout 60s
+	"$RETORT" check >/dev/null 2>&1 &
+	local pid=$! i
+	for i in $(seq 1 100); do pgrep -f "$mark" >/dev/null && break; sleep 0.05; done
+	pgrep -f "$mark" >/dev/null || { echo "the command never started"; return 1; }
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+	for i in $(seq 1 100); do pgrep -f "$mark" >/dev/null || break; sleep 0.05; done
+	! pgrep -f "$mark" >/dev/null || { echo "the command outlived a killed retort"; pkill -f "$mark"; return 1; }
+	# Ctrl-C: exit 130, and the command is gone
+	"$RETORT" check >/dev/null 2>err.txt &
+	pid=$!
+	for i in $(seq 1 100); do pgrep -f "$mark" >/dev/null && break; sleep 0.05; done
+	kill -INT "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	expect_eq "$rc" 130
+	! pgrep -f "$mark" >/dev/null || { echo "the command outlived an interrupted retort"; return 1; }
+}
+
+@test "exec: an empty command and output with a NUL byte are configuration errors, not a model" {
+	use_model "exec:"
+	run --separate-stderr retort check
+	expect_status 2
+	expect_match "$stderr" "model = exec: names no command"
+	printf '%s\n' "printf 'CREATE TABLE a (x INTEGER);\\000CREATE TABLE b (x INTEGER);\\n'" >gen.sh
+	use_model "exec: sh gen.sh"
+	run --separate-stderr retort check
+	expect_status 2
+	expect_match "$stderr" "its output holds a NUL byte at offset 27"
+}
+
 @test "a dump of the database is a model: pg_dump --schema-only, sqlite3 .schema" {
 	use_model "sqlalchemy: models:Base.metadata"
 	retort revision --autogenerate -m init -q

@@ -171,7 +171,9 @@ CREATE TABLE never_made (x INTEGER);" "transaction:false" "DROP INDEX CONCURRENT
 	expect_match "$stderr" 'SQLSTATE 42703'
 	expect_eq "$(sql "SELECT version_num FROM alembic_version")" "$before"
 	expect_eq "$(rows)" "$A"
-	expect_eq "$(sql "SELECT count(*) FROM retort_log WHERE revision = '$B'")" 0
+	# only the journal row: the first statement ran and is counted
+	expect_match "$stderr" "1 of 3 statements of this transaction:false section ran and are journaled"
+	expect_eq "$(sql "SELECT operation || ' ' || split_part(progress, ' ', 1) FROM retort_log WHERE revision = '$B'")" "partial 1/3"
 	# It stopped at the failure: the statement after it never ran.
 	not has_table never_made
 }

@@ -290,6 +290,23 @@ setup() {
 	expect_eq "$output" ""
 }
 
+@test "baseline that cannot write its new file (a full disk) puts every file back" {
+	graph
+	retort -q upgrade head
+	local before
+	before=$(cd migrations && find . -type f | sort | xargs sha256sum)
+	# no byte may be written: the new file's write fails as on a full disk
+	# (only retort's own writes: its messages go through a pipe to cat, which is not limited)
+	run bash -c 'set -o pipefail; trap "" XFSZ; (ulimit -f 0; exec "$0" baseline -m collapsed) 2>&1 | cat' "$RETORT"
+	expect_status 1
+	expect_match "$output" "baseline changed nothing \\(every file is back where it was\\): cannot write .*: File too large"
+	expect_eq "$(cd migrations && find . -type f | sort | xargs sha256sum)" "$before"
+	[ -z "$(ls -d migrations/archive-* 2>/dev/null)" ] || { echo "an archive folder was left"; return 1; }
+	run retort heads
+	expect_status 0
+	expect_eq "$output" "$F (contact) (head)"
+}
+
 @test "baseline refuses a database that is not at head, or several heads" {
 	graph branches
 	retort -q upgrade heads

@@ -606,7 +606,7 @@ static int pgd_check_outside(retort_conn *c, const char *sql, retort_dberror *er
 		rt_buf_printf(&msg,
 			      "index %s is INVALID (a concurrent build of it was interrupted or "
 			      "failed), so this step is not recorded as done; run "
-			      "DROP INDEX CONCURRENTLY %s; then run the upgrade again",
+			      "DROP INDEX CONCURRENTLY %s; then run the step again",
 			      index, PQgetvalue(res, i, 2));
 		ret = fail_msg(err, RETORT_EDB, msg.ptr);
 		rt_buf_free(&msg);

@@ -39,19 +39,23 @@ static int scratch_enter(retort *r, rt_scratch *sc)
 
 /*
  * A scratch database whose run was killed (SIGKILL, a cancelled CI job)
- * was never dropped.  Each carries a comment with the time it was made:
- * those over an hour old are dropped now, best effort, so leftovers cannot
- * pile up.  A database without retort's comment is never touched.
+ * was never dropped.  Its name says when it was made (rt_scratch_name), so
+ * that a kill even during CREATE DATABASE leaves one that is known: those
+ * over an hour old are dropped now, best effort, so leftovers cannot pile
+ * up.  Older retorts' leftovers carry the time in a comment instead.  A
+ * database that is neither is never touched.
  */
 static void drop_stale_scratch(retort *r)
 {
 	rt_buf sql = RT_BUF_INIT;
 	rt_buf_printf(&sql,
 		      "SELECT pg_catalog.quote_ident(datname) FROM pg_catalog.pg_database"
-		      " WHERE datname LIKE 'retort\\_scratch\\_%%'"
-		      " AND pg_catalog.shobj_description(oid, 'pg_database') LIKE '%s%%'"
-		      " AND CAST(substr(pg_catalog.shobj_description(oid, 'pg_database'), %zu)"
-		      " AS bigint) < extract(epoch FROM now()) - %d",
+		      " WHERE datname LIKE 'retort\\_scratch\\_%%' AND CASE"
+		      " WHEN datname ~ '^retort_scratch_[0-9]{1,15}_[0-9]+_[0-9a-f]+$'"
+		      " THEN CAST(pg_catalog.split_part(datname, '_', 3) AS bigint)"
+		      " WHEN pg_catalog.shobj_description(oid, 'pg_database') LIKE '%s%%'"
+		      " THEN CAST(substr(pg_catalog.shobj_description(oid, 'pg_database'), %zu)"
+		      " AS bigint) END < extract(epoch FROM now()) - %d",
 		      SCRATCH_MARK, strlen(SCRATCH_MARK) + 1, SCRATCH_STALE);
 	rt_strvec names = RT_STRVEC_INIT;
 	rt_err saved = r->err;

@@ -66,6 +66,15 @@ typedef struct run {
  * "DONE/TOTAL SUM1 SUM2 ...", the statements run and each one's sha256.
  */
 #define LOG_PROGRESS "progress"
+/*
+ * And after it: the row's own checksum (rt_run_row_sum) over what a
+ * downgrade from the journal would run (the revision, its header and its
+ * downgrade_sql), so that a row changed after retort wrote it is refused,
+ * and `validate` says so.
+ */
+#define LOG_ROW_SUM "row_sum"
+/* "sha256:<hex>" of a journal row's revision, file_header and downgrade_sql. */
+char *rt_run_row_sum(const char *rev, const char *header, const char *downgrade_sql);
 
 typedef struct log_entry {
 	const char *revision;

@@ -81,10 +81,11 @@ static void ddl_log_table(run *u, rt_buf *b, const char *ind)
 		      "%sretort_version VARCHAR(32) NOT NULL, \n"
 		      "%stag VARCHAR(255), \n"
 		      "%s" LOG_HEADER " %s, \n"
-		      "%s" LOG_PROGRESS " %s\n"
+		      "%s" LOG_PROGRESS " %s, \n"
+		      "%s" LOG_ROW_SUM " VARCHAR(80)\n"
 		      ")",
 		      u->logtable.ptr, ind, d->log_id_type, ind, ind, ind, ind, d->text_type, ind,
-		      d->time_type, ind, ind, ind, ind, ind, d->text_type, ind, d->text_type);
+		      d->time_type, ind, ind, ind, ind, ind, d->text_type, ind, d->text_type, ind);
 }
 
 static void put_lit(run *u, rt_buf *b, const char *s)
@@ -137,7 +138,7 @@ void rt_run_sql_log_insert(run *u, rt_buf *b, const log_entry *e)
 	rt_buf_printf(b,
 		      "INSERT INTO %s (revision, operation, checksum, downgrade_sql, applied_at, "
 		      "duration_ms, applied_by, retort_version, tag%s) VALUES (",
-		      u->logtable.ptr, u->offline ? "" : ", " LOG_HEADER);
+		      u->logtable.ptr, u->offline ? "" : ", " LOG_HEADER ", " LOG_ROW_SUM);
 	put_lit(u, b, e->revision);
 	rt_buf_puts(b, ", ");
 	put_lit(u, b, e->operation);
@@ -163,10 +164,16 @@ void rt_run_sql_log_insert(run *u, rt_buf *b, const log_entry *e)
 	put_lit(u, b, RETORT_VERSION);
 	rt_buf_puts(b, ", ");
 	put_lit(u, b, u->o->tag);
-	/* an offline script may run where retort_log lacks the column */
+	/* an offline script may run where retort_log lacks the columns */
 	if (!u->offline) {
 		rt_buf_puts(b, ", ");
 		put_lit(u, b, e->file_header);
+		rt_buf_puts(b, ", ");
+		char *sum = e->file_header ? rt_run_row_sum(e->revision, e->file_header,
+							   e->downgrade_sql)
+					   : NULL;
+		put_lit(u, b, sum);
+		free(sum);
 	}
 	rt_buf_putc(b, ')');
 	rt_buf_free(&at);
@@ -414,24 +421,42 @@ int rt_run_log_current(run *u, int *n)
 	return rt_run_log_has(u, LOG_HEADER, n);
 }
 
+char *rt_run_row_sum(const char *rev, const char *header, const char *downgrade_sql)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "retort_log row\n%s\n%s\n%s", rev ? rev : "", header ? header : "",
+		      downgrade_sql ? downgrade_sql : "");
+	char *sum = rt_section_checksum(b.ptr);
+	rt_buf_free(&b);
+	return sum;
+}
+
+/* The columns newer retorts added to retort_log, oldest first. */
+static const struct { const char *name; bool text; } added_columns[] = {
+	{ LOG_HEADER, true }, { LOG_PROGRESS, true }, { LOG_ROW_SUM, false },
+};
+#define NEWEST_COLUMN LOG_ROW_SUM
+
 /*
  * In ensure_once's transaction: create retort_log, or add the columns an
- * older retort's lacks (LOG_HEADER, then LOG_PROGRESS, the newest).
+ * older retort's lacks.
  */
 static int ensure_log(run *u, rt_buf *sql)
 {
-	int exists = 0, current = 0, header = 0, rc = 0;
-	if (!u->offline && !(rc = rt_run_log_has(u, LOG_PROGRESS, &current)) && !current)
+	int exists = 0, current = 0, rc = 0;
+	if (!u->offline && !(rc = rt_run_log_has(u, NEWEST_COLUMN, &current)) && !current)
 		rc = rt_db_table_exists(u->r, rt_run_schema(u), "retort_log", &exists);
 	if (rc || current)
 		return rc;
-	if (exists && (rc = rt_run_log_current(u, &header)))
-		return rc;
-	const char *text = u->r->dialect->text_type;
-	for (int k = header ? 1 : 0; exists && k < 2 && !rc; k++) {
+	for (size_t k = 0; exists && !rc && k < sizeof(added_columns) / sizeof(*added_columns);
+	     k++) {
+		int has = 0;
+		if ((rc = rt_run_log_has(u, added_columns[k].name, &has)) || has)
+			continue;
 		rt_buf_clear(sql);
 		rt_buf_printf(sql, "ALTER TABLE %s ADD COLUMN %s %s", u->logtable.ptr,
-			      k ? LOG_PROGRESS : LOG_HEADER, text);
+			      added_columns[k].name,
+			      added_columns[k].text ? u->r->dialect->text_type : "VARCHAR(80)");
 		rc = rt_run_send(u, sql->ptr);
 	}
 	if (exists)
@@ -450,7 +475,7 @@ static int ensure_once(run *u, bool with_log)
 		/* both there (every run but the first): no transaction needed */
 		int v = 0, l = !with_log;
 		if ((rc = rt_db_table_exists(r, rt_run_schema(u), r->cfg.version_table, &v)) ||
-		    (with_log && (rc = rt_run_log_has(u, LOG_PROGRESS, &l))))
+		    (with_log && (rc = rt_run_log_has(u, NEWEST_COLUMN, &l))))
 			return rc;
 		if (v && l)
 			return 0;

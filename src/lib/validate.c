@@ -114,6 +114,50 @@ static bool is_error(const char *problem)
 }
 
 /* Check u's database (connected, located) into it. */
+/* Whether the row is as retort wrote it: its row_sum over what it would run. */
+static bool row_checks(const char *rev, const char *header, const char *down, const char *sum)
+{
+	if (!sum || !header)
+		return false;
+	char *now = rt_run_row_sum(rev, header, down);
+	bool ok = now && !strcmp(now, sum);
+	free(now);
+	return ok;
+}
+
+typedef struct signed_rows {
+	run *u;
+	items *it;
+} signed_rows;
+
+static int check_row(void *data, int ncols, const char *const *v)
+{
+	signed_rows *s = data;
+	if (ncols == 5 && v[4] && !row_checks(v[1], v[2], v[3], v[4]))
+		add(s->it, "journal_row", v[1], NULL,
+		    "retort_log row %s (revision %s) does not check against its row_sum: its "
+		    "header or downgrade_sql changed after retort wrote it, and a downgrade from "
+		    "the journal refuses it", v[0] ? v[0] : "?", v[1] ? v[1] : "?");
+	return 0;
+}
+
+/* Every row retort signed (upgrade, accept) must still be as it wrote it. */
+static int check_rows(run *u, items *it)
+{
+	int has = 0;
+	int rc = rt_run_log_has(u, LOG_ROW_SUM, &has);
+	if (rc || !has)
+		return rc;
+	rt_buf sql = RT_BUF_INIT;
+	rt_buf_printf(&sql, "SELECT id, revision, " LOG_HEADER ", downgrade_sql, " LOG_ROW_SUM
+		      " FROM %s WHERE operation IN ('upgrade', 'accept') AND " LOG_ROW_SUM
+		      " IS NOT NULL ORDER BY id", u->logtable.ptr);
+	signed_rows s = { u, it };
+	rc = rt_db_query(u->r, sql.ptr, check_row, &s);
+	rt_buf_free(&sql);
+	return rc;
+}
+
 static int check(run *u, items *it)
 {
 	retort *r = u->r;
@@ -177,6 +221,8 @@ static int check(run *u, items *it)
 	}
 	free(applied);
 	free(stack);
+	if (exists)
+		rc = check_rows(u, it);
 done:
 	journal_free(&j);
 	rt_strvec_free(&rows);
@@ -249,24 +295,26 @@ int rt_run_accept(run *u, const char *spec, const char *reason)
 
 typedef struct last_row {
 	int n;
-	char *v[5]; /* operation, file_header, downgrade_sql, applied_at, applied_by */
+	char *v[6]; /* operation, file_header, downgrade_sql, applied_at, applied_by, row_sum */
+	const char *rev;
 } last_row;
 
 static int collect_last(void *data, int ncols, const char *const *values)
 {
 	last_row *l = data;
-	if (l->n++ || ncols != 5)
+	if (l->n++ || ncols != 6)
 		return 0;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		l->v[i] = rt_xstrdup_or_null(values[i]);
 	return 0;
 }
 
 static void last_row_free(last_row *l)
 {
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		free(l->v[i]);
 }
+
 
 static int gone(retort *r, const char *rev, const char *why)
 {
@@ -288,6 +336,10 @@ static const char *unusable(const last_row *l)
 	if (!l->v[1])
 		return "retort_log's row for it was written by a retort that did not keep "
 		       "revision headers: restore the file to revert it";
+	if (!row_checks(l->rev, l->v[1], l->v[2], l->v[5]))
+		return "retort_log's row for it does not check against its row_sum (changed "
+		       "after retort wrote it, or written by a retort that did not sign its "
+		       "rows): restore the file to revert it";
 	return NULL;
 }
 
@@ -306,10 +358,17 @@ static int from_journal(run *u, const char *rev, int log, rt_revfile *rf)
 			    "it): restore the file to revert it");
 	last_row l = { 0 };
 	rt_buf sql = RT_BUF_INIT;
+	int signed_log = 0;
+	int rc0 = rt_run_log_has(u, LOG_ROW_SUM, &signed_log);
+	if (rc0)
+		return rc0;
+	l.rev = rev;
 	rt_buf_printf(&sql, "SELECT operation, " LOG_HEADER ", downgrade_sql, applied_at, "
-		      "applied_by FROM %s WHERE revision = ", u->logtable.ptr);
+		      "applied_by, %s FROM %s WHERE revision = ",
+		      signed_log ? LOG_ROW_SUM : "NULL", u->logtable.ptr);
 	r->dialect->literal(&sql, rev);
-	rt_buf_puts(&sql, " ORDER BY id DESC LIMIT 1");
+	/* a journal row of statements outside a transaction is no step's record */
+	rt_buf_puts(&sql, " AND operation NOT IN ('partial', 'resolved') ORDER BY id DESC LIMIT 1");
 	int rc = rt_db_query(r, sql.ptr, collect_last, &l);
 	const char *why = rc ? NULL : unusable(&l);
 	if (why)

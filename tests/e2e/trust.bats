@@ -113,6 +113,33 @@ setup() {
 	expect_eq "$(sql "SELECT operation FROM retort_log WHERE revision = '0b0b0b0b0b0b' ORDER BY id DESC LIMIT 1")" "downgrade"
 }
 
+@test "a journal row changed after retort wrote it is refused by downgrade and named by validate" {
+	graph
+	mkrev 0b0b0b0b0b0b $F "feature one" "CREATE TABLE feat1 (id INTEGER);" "DROP TABLE feat1;"
+	retort -q upgrade head
+	mv migrations/versions/0b0*.sql .
+	# the SQL a downgrade from the journal would run, changed by hand
+	sql "UPDATE retort_log SET downgrade_sql = 'DROP TABLE feat1; DROP TABLE todos;' WHERE revision = '0b0b0b0b0b0b'"
+	BEFORE=$(dbsum)
+	run --separate-stderr retort downgrade -1
+	expect_status 2
+	one_error
+	expect_match "$stderr" "'0b0b0b0b0b0b' .*does not check against its row_sum"
+	expect_eq "$(dbsum)" "$BEFORE"
+	mv 0b0*.sql migrations/versions/
+	run --separate-stderr retort validate
+	expect_status 1
+	expect_match "$output$stderr" "retort_log row [0-9]+ \\(revision 0b0b0b0b0b0b\\) does not check against its row_sum"
+	# a header that claims no parent cannot cut the history short either
+	mv migrations/versions/0b0*.sql .
+	sql "UPDATE retort_log SET downgrade_sql = 'DROP TABLE feat1;', file_header = replace(file_header, 'Revises: $F', 'Revises: ') WHERE revision = '0b0b0b0b0b0b'"
+	BEFORE=$(dbsum)
+	run --separate-stderr retort downgrade -1
+	expect_status 2
+	expect_match "$stderr" "does not check against its row_sum"
+	expect_eq "$(dbsum)" "$BEFORE"
+}
+
 @test "downgrade: a gone revision the journal cannot revert is refused, naming why; nothing changes" {
 	graph
 	retort -q upgrade head

@@ -297,6 +297,39 @@ def report_apply(res, out, checks):
     out.append("")
 
 
+def report_relay(res, out, checks):
+    c = res.get("relay/postgres/1000")
+    if not c:
+        return
+    out.append("### Applying 1,000 revisions through a link of 1 ms each way (PostgreSQL)\n")
+    out.append("The history of the apply benchmark, every tool connected through `bench/relay.py`, "
+               "which delays each direction by 1 ms, as a managed database is from its "
+               "clients.  retort sends each step as one message (`retort before`, when given, "
+               "is another build of retort for comparison); `psql` runs the same statements "
+               "from one script.\n")
+    out.append("| command | retort (ms) | retort before (ms) | psql (ms) | Alembic (ms) | retort / psql | retort / Alembic | retort / before |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for step, label in (("up", "upgrade head"), ("down", "downgrade base")):
+        t = {k: get(res, "relay/postgres/1000", k, step)
+             for k in ("retort", "retort before", "psql", "alembic")}
+        med = {k: (v["median"] if v else None) for k, v in t.items()}
+        if not med["retort"]:
+            continue
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label, ms(med["retort"]),
+            ms(med["retort before"]) if med["retort before"] else "-",
+            ms(med["psql"]) if med["psql"] else "-",
+            ms(med["alembic"]) if med["alembic"] else "-",
+            "%.2f" % (med["retort"] / med["psql"]) if med["psql"] else "-",
+            ratio(med["retort"], med["alembic"]) if med["alembic"] else "-",
+            ratio(med["retort"], med["retort before"]) if med["retort before"] else "-"))
+        if med["alembic"]:
+            checks.add(med["alembic"] / med["retort"] >= 2,
+                       "%s through a 1 ms link: %.1f× faster than Alembic (target 2×)" %
+                       (label, med["alembic"] / med["retort"]))
+    out.append("")
+
+
 def report_autogen(res, out, checks):
     rows = [cid for cid in res if cid.startswith("autogen/")]
     if not rows:
@@ -425,6 +458,7 @@ def cmd_report(path):
     out, checks = [], Checks()
     report_graph(res, out, checks)
     report_apply(res, out, checks)
+    report_relay(res, out, checks)
     report_autogen(res, out, checks)
     report_scaling(res, out, checks)
     report_trust(res, out, checks)

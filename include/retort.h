@@ -254,6 +254,12 @@ RETORT_API int retort_current(retort *r, char ***out, size_t *n);
  */
 RETORT_API int retort_current_revisions(retort *r, const retort_rev ***out, size_t *n);
 RETORT_API void retort_strings_free(char **strings);
+/*
+ * Free one string the library handed back (retort_dump's SQL, a new
+ * file's path): with the allocator the library itself uses, which need not
+ * be the caller's.
+ */
+RETORT_API void retort_string_free(char *s);
 /* The revisions `upgrade target` would apply, in order (a dry run). */
 RETORT_API int retort_pending(retort *r, const char *target, const retort_rev ***out, size_t *n);
 
@@ -361,7 +367,7 @@ typedef struct retort_revision_options {
 #define RETORT_REVISION_OPTIONS_INIT { RETORT_REVISION_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, 0 }
 RETORT_API int retort_revision_options_init(retort_revision_options *o, unsigned version);
 
-/* Write a new revision file; *path_out (caller frees) names it. */
+/* Write a new revision file; *path_out (free it with retort_string_free) names it. */
 RETORT_API int retort_revision(retort *r, const retort_revision_options *o, char **path_out);
 
 /* --- Alembic projects ------------------------------------------------------ */
@@ -381,7 +387,7 @@ RETORT_API int retort_convert_options_init(retort_convert_options *o, unsigned v
 
 /*
  * Write a .sql twin for every Alembic revision module (*.py) that has none,
- * with the SQL Alembic itself renders offline for the project's dialect,
+ * with the SQL Alembic itself renders offline for the project's backend,
  * after verifying on two scratch databases that Alembic's module and the
  * SQL leave the same schema after every upgrade and downgrade step.
  * Revisions Alembic cannot render offline are reported (RETORT_LOG_ERROR
@@ -453,7 +459,7 @@ RETORT_API void retort_validation_free(retort_validation *v);
 RETORT_API int retort_validate_accept(retort *r, const char *rev, const char *reason);
 
 /*
- * The database's schema as SQL (*sql_out, caller frees), in the order and
+ * The database's schema as SQL (*sql_out: retort_string_free), in the order and
  * form autogenerate writes it, without the version table and retort_log.
  */
 RETORT_API int retort_dump(retort *r, char **sql_out);
@@ -462,7 +468,7 @@ RETORT_API int retort_dump(retort *r, char **sql_out);
  * head and whose upgrade is the dump of the database; the revision files it
  * replaces move to an archive folder beside the version location (named in
  * the log).  The database must be at the single head (RETORT_ESTATE).
- * *path_out (caller frees) names the new file.
+ * *path_out (free it with retort_string_free) names the new file.
  */
 RETORT_API int retort_baseline(retort *r, const char *message, char **path_out);
 /*
@@ -484,6 +490,16 @@ RETORT_API int retort_verify_range(retort *r, const char *range);
  * and the call fails with RETORT_EDIFF when there is any.
  */
 RETORT_API int retort_drift(retort *r);
+/*
+ * verify (of range, NULL: all) and drift with their problems as data: the
+ * call returns 0 with *out listing each problem (none: the check passed;
+ * free it with retort_validation_free), and fails only when it cannot
+ * look.  problem is "downgrade" (a downgrade leaves something),
+ * "upgrade_again" (an upgrade run again gives another schema), "model"
+ * (the history does not end at the model), or "drift".
+ */
+RETORT_API int retort_verify_report(retort *r, const char *range, retort_validation **out);
+RETORT_API int retort_drift_report(retort *r, retort_validation **out);
 
 /* --- The model and the database ----------------------------------------- */
 

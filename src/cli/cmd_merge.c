@@ -43,7 +43,7 @@ static int cmd_merge(cli *c, int argc, char **argv)
 		int rc = retort_revision(r, &o, &path);
 		if (rc < 0)
 			code = cli_fail(r, rc);
-		free(path);
+		retort_string_free(path);
 		retort_free(r);
 	}
 	cli_getopt_free(&g);

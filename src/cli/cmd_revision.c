@@ -78,7 +78,7 @@ static int cmd_revision(cli *c, int argc, char **argv)
 		int rc = retort_revision(r, &a.o, &path);
 		if (rc < 0)
 			code = cli_fail(r, rc);
-		free(path);
+		retort_string_free(path);
 		retort_free(r);
 	}
 	rt_strvec_free(&a.depends_on);

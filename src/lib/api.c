@@ -232,7 +232,7 @@ int rt_project_url(retort *r)
 	rt_buf_free(&where);
 	if (rc)
 		return rc;
-	r->dialect = r->url.dialect;
+	r->backend = r->url.backend;
 	r->url_ok = true;
 	return 0;
 }
@@ -240,7 +240,7 @@ int rt_project_url(retort *r)
 static int connect_once(retort *r, bool *retry)
 {
 	retort_conninfo ci = {
-		.scheme = r->dialect->name,
+		.scheme = r->backend->name,
 		.user = r->url.user,
 		.password = r->url.password,
 		.host = r->url.host,
@@ -253,7 +253,7 @@ static int connect_once(retort *r, bool *retry)
 		.no_create = r->writing ? 0 : r->missing_is_empty ? 2 : 1,
 	};
 	retort_dberror e = { .offset = -1 };
-	int rc = rt_db_connect(r, r->dialect->driver, &r->conn, &ci, &e);
+	int rc = rt_db_connect(r, r->backend->driver, &r->conn, &ci, &e);
 	if (!rc)
 		return 0;
 	r->conn = NULL;
@@ -297,9 +297,9 @@ int rt_project_connect(retort *r)
 	if (rc)
 		return rc;
 	note_database(r);
-	if (!r->dialect->driver)
+	if (!r->backend->driver)
 		return rt_error(&r->err, RETORT_EUNSUPPORTED, "no driver for '%s' in this build",
-				r->dialect->name);
+				r->backend->name);
 	rt_backoff b;
 	rt_backoff_init(&b, r->cfg.wait_timeout, 0.1, 5, r);
 	for (;;) {
@@ -325,7 +325,7 @@ bool rt_plain_ident(const char *s)
 void rt_sql_name(retort *r, rt_buf *out, const char *name)
 {
 	const char *schema = r->cfg.version_table_schema;
-	const rt_dialect *d = r->dialect;
+	const rt_backend *d = r->backend;
 	if (schema && *schema) {
 		if (rt_plain_ident(schema))
 			rt_buf_puts(out, schema);
@@ -629,4 +629,9 @@ int retort_options_init(retort_options *o, unsigned version)
 	*o = defaults;
 	o->version = version;
 	return 0;
+}
+
+void retort_string_free(char *s)
+{
+	free(s);
 }

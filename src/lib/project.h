@@ -10,11 +10,11 @@
 #define RT_LIB_PROJECT_H
 
 #include "config.h"
-#include "dialect.h"
+#include "backends/backend.h"
 #include "error.h"
 #include "graph.h"
 #include "retort.h"
-#include "retort/driver.h"
+#include "backends/backend.h"
 #include "revfile.h"
 #include "url.h"
 
@@ -33,7 +33,7 @@ struct retort {
 	rt_config cfg;
 	rt_url url;
 	bool url_ok;              /* url parsed */
-	const rt_dialect *dialect;
+	const rt_backend *backend;
 
 	rt_revfile *files;        /* the revision files, in load order */
 	uint32_t nfiles;
@@ -48,6 +48,7 @@ struct retort {
 	bool state_ok;
 	rt_state state;
 	unsigned long db_calls;   /* through db.c's wrappers (fault injection counts them) */
+	struct rt_findings *findings; /* verify, drift: their problems as data too, when set */
 };
 
 /* Load the revision files and build the graph, once. */
@@ -60,7 +61,7 @@ int rt_project_graph(retort *r);
 int rt_project_add_revisions(retort *r, rt_revfile *more, uint32_t n);
 /* Drop the graph and the state read on it: the next use reads the files again. */
 void rt_project_forget_graph(retort *r);
-/* Parse the URL and choose the dialect, once (no connection). */
+/* Parse the URL and choose the backend, once (no connection). */
 int rt_project_url(retort *r);
 /* Connect, once (retrying up to wait_timeout with opts.wait). */
 int rt_project_connect(retort *r);

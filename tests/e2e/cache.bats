@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The cache of parsed revision files (src/lib/revcache.h): never needed,
+# The cache of parsed revision files (src/lib/revisions/revcache.h): never needed,
 # and never wrong.  Every change to the folder (an edit that keeps the size,
 # one that also restores the mtime, a new file, a removed one, a renamed
 # one) and a damaged cache give exactly what reading every file gives

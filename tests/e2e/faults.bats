@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Fault injection at every database call: retort-faults (the CLI with
-# src/lib/db.c built with RETORT_FAULT_INJECTION; CMake passes its path as
+# src/lib/run/db.c built with RETORT_FAULT_INJECTION; CMake passes its path as
 # $RETORT_FAULTS) fails call N when RETORT_FAULT_AT=N.  For a 30-revision
 # graph with two branches and a merge, for every N from 1 to the number of
 # calls a whole `upgrade head` (and `downgrade base`) makes: the run exits 1

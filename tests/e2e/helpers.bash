@@ -40,7 +40,7 @@ retort_env() {
 		DB_USER DB_PASSWORD DB_HOST DB_PORT DB_NAME EDITOR VISUAL \
 		PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGOPTIONS
 	export NO_COLOR=1 LC_ALL=C.UTF-8 TZ=UTC
-	# the revision cache of large projects (src/lib/revcache.h) goes to the
+	# the revision cache of large projects (src/lib/revisions/revcache.h) goes to the
 	# test run's own folder, never to the home folder
 	export XDG_CACHE_HOME=${BATS_FILE_TMPDIR:-${BATS_RUN_TMPDIR:-/tmp}}/xdg-cache
 	[ -x "$RETORT" ] || { echo "no retort binary at '$RETORT' (set RETORT)" >&2; return 1; }

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "dialect.h"
+#include "backends/backend.h"
 #include "url.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -547,7 +547,7 @@ static void test_config__db_parts_with_special_password(void **state)
 	assert_string_equal(cfg.url_source, "DB_*");
 	assert_null(strstr(cfg.url, MARK "?"));
 	assert_int_equal(rt_url_parse(&u, cfg.url, NULL, &err), 0);
-	assert_string_equal(u.dialect->name, "postgresql");
+	assert_string_equal(u.backend->name, "postgresql");
 	assert_string_equal(u.user, "app user");
 	assert_string_equal(u.password, pw);
 	assert_string_equal(u.host, "db.local");

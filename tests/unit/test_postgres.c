@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "retort/driver.h"
+#include "backends/backend.h"
 #include "url.h"
 #include "util/buf.h"
 #include "util/vec.h"

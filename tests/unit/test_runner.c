@@ -514,6 +514,38 @@ static void test_runner__a_version_1_options_struct_still_works(void **state)
 	project_free(&p);
 }
 
+/* verify and drift hand their problems back as data, not only as log lines. */
+static void test_runner__verify_and_drift_report_problems_as_data(void **state)
+{
+	project p;
+	project_init(&p, NULL);
+	write_rev(&p, "aaaa0001", "", "first", "CREATE TABLE t1 (id INTEGER);", "DROP TABLE t1;");
+	write_rev(&p, "bbbb0002", "aaaa0001", "leaky", "CREATE TABLE t2 (id INTEGER);\n"
+		  "CREATE TABLE t2b (id INTEGER);", "DROP TABLE t2;");
+	project_open(&p);
+	retort_validation *v = NULL;
+	assert_int_equal(retort_verify_report(p.r, NULL, &v), 0);
+	assert_non_null(v);
+	assert_int_equal(v->n, 1);
+	assert_string_equal(v->items[0].problem, "downgrade");
+	assert_string_equal(v->items[0].revision, "bbbb0002");
+	assert_non_null(strstr(v->items[0].path, "bbbb0002_rev.sql"));
+	assert_non_null(strstr(v->items[0].message, "t2b"));
+	retort_validation_free(v);
+	assert_int_equal(retort_verify(p.r), RETORT_EDIFF); /* the old call still fails */
+	EXPECT_OK(retort_upgrade(p.r, "head", NULL));
+	assert_int_equal(retort_drift_report(p.r, &v), 0);
+	assert_int_equal(v->n, 0);
+	retort_validation_free(v);
+	assert_int_equal(db_exec(&p, "CREATE TABLE by_hand (x INTEGER)"), SQLITE_OK);
+	assert_int_equal(retort_drift_report(p.r, &v), 0);
+	assert_int_equal(v->n, 1);
+	assert_string_equal(v->items[0].problem, "drift");
+	assert_non_null(strstr(v->items[0].message, "by_hand"));
+	retort_validation_free(v);
+	project_free(&p);
+}
+
 static void test_runner__options_of_another_version_are_refused(void **state)
 {
 	project p;
@@ -872,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_runner__online_range_is_refused),
 		cmocka_unit_test(test_runner__progress_callback_cancels_and_rolls_the_step_back),
 		cmocka_unit_test(test_runner__options_of_another_version_are_refused),
+		cmocka_unit_test(test_runner__verify_and_drift_report_problems_as_data),
 		cmocka_unit_test(test_runner__a_version_1_options_struct_still_works),
 		cmocka_unit_test(test_runner__every_call_clears_the_last_error),
 		cmocka_unit_test(test_runner__xarg_bare_key_is_empty),

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dialect.h"
+#include "backends/backend.h"
 #include "url.h"
 
 #define MARK "Zq9MARKpw"
@@ -47,7 +47,7 @@ static void test_url__sqlite_relative(void **state)
 {
 	rt_url u = RT_URL_INIT;
 	parse_ok(&u, "sqlite:///rel.db");
-	assert_string_equal(u.dialect->name, "sqlite");
+	assert_string_equal(u.backend->name, "sqlite");
 	assert_string_equal(u.scheme_name, "sqlite");
 	assert_string_equal(u.database, "rel.db");
 	assert_null(u.host);
@@ -68,7 +68,7 @@ static void test_url__sqlite_memory_forms(void **state)
 {
 	rt_url u = RT_URL_INIT;
 	parse_ok(&u, "sqlite://");
-	assert_string_equal(u.dialect->name, "sqlite");
+	assert_string_equal(u.backend->name, "sqlite");
 	assert_null(u.database);
 	rt_url_free(&u);
 	parse_ok(&u, "sqlite:///:memory:");
@@ -111,7 +111,7 @@ static void test_url__postgresql_full(void **state)
 {
 	rt_url u = RT_URL_INIT;
 	parse_ok(&u, "postgresql://alice:pw@db.example.com:5432/app?sslmode=require&connect_timeout=5");
-	assert_string_equal(u.dialect->name, "postgresql");
+	assert_string_equal(u.backend->name, "postgresql");
 	assert_string_equal(u.scheme_name, "postgresql");
 	assert_null(u.driver);
 	assert_string_equal(u.user, "alice");
@@ -132,7 +132,7 @@ static void test_url__postgres_alias_and_driver_suffix(void **state)
 {
 	rt_url u = RT_URL_INIT;
 	parse_ok(&u, "postgres://u@h/d");
-	assert_string_equal(u.dialect->name, "postgresql");
+	assert_string_equal(u.backend->name, "postgresql");
 	assert_string_equal(u.scheme_name, "postgres");
 	assert_string_equal(u.user, "u");
 	assert_null(u.password);
@@ -259,14 +259,14 @@ static void test_url__mysql_and_mariadb(void **state)
 {
 	rt_url u = RT_URL_INIT;
 	parse_ok(&u, "mysql+pymysql://root:" MARK "@127.0.0.1:3306/shop?charset=utf8mb4");
-	assert_string_equal(u.dialect->name, "mysql");
+	assert_string_equal(u.backend->name, "mysql");
 	assert_string_equal(u.scheme_name, "mysql");
 	assert_string_equal(u.driver, "pymysql");
 	assert_string_equal(u.password, MARK);
 	assert_null(strstr(u.redacted, MARK));
 	rt_url_free(&u);
 	parse_ok(&u, "MariaDB://root@localhost/shop");
-	assert_string_equal(u.dialect->name, "mysql");
+	assert_string_equal(u.backend->name, "mysql");
 	assert_string_equal(u.scheme_name, "MariaDB");
 	rt_url_free(&u);
 }

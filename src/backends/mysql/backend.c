@@ -2,7 +2,7 @@
  * backends/mysql/backend.c: MySQL and MariaDB, for offline --sql output
  * only: there is no driver yet.
  */
-#include "dialect.h"
+#include "backends/backend.h"
 
 /* MySQL reads backslash escapes in strings unless NO_BACKSLASH_ESCAPES. */
 static void mysql_literal(rt_buf *b, const char *s)
@@ -27,7 +27,7 @@ static void mysql_ident(rt_buf *b, const char *s)
 	rt_buf_putc(b, '`');
 }
 
-const rt_dialect rt_mysql_backend = {
+const rt_backend rt_mysql_backend = {
 	.name = "mysql",
 	.schemes = (const char *const[]){ "mysql", "mariadb", NULL },
 	.driver = NULL,

@@ -1,11 +1,11 @@
 /*
  * backends/postgresql/backend.c: PostgreSQL as the core sees it: the facts
- * and the functions of this folder, in one table (dialect.h).  Without
+ * and the functions of this folder, in one table (backends/backend.h).  Without
  * libpq and libpg_query (RETORT_POSTGRES=OFF) the table still serves
  * offline --sql output.
  */
 #include "db.h"
-#include "dialect.h"
+#include "backends/backend.h"
 #include "driver.h"
 #include "postgresql.h"
 #include "scratch.h"
@@ -28,7 +28,7 @@ static void put_lock_held(rt_buf *b, const char *key)
 }
 
 /*
- * The step protocol's guard (dialect.h), one DO block: the version table
+ * The step protocol's guard (backends/backend.h), one DO block: the version table
  * holds exactly rows (else rows_state, with the rows it holds as DETAIL),
  * and this session holds the run lock key (else lock_state).  A set
  * compare (count and membership: version_num is the primary key), so no
@@ -89,7 +89,7 @@ static void pg_column_exists_sql(rt_buf *b, const char *schema, const char *tabl
 
 /*
  * The catalog of the current schema in one query (verify, convert): its
- * relations, columns, constraints and enum types, as dialect.h says.
+ * relations, columns, constraints and enum types, as backends/backend.h says.
  */
 #define FINGERPRINT_SQL \
 	"WITH ns AS (SELECT pg_catalog.to_regnamespace(pg_catalog.current_schema()) AS oid) " \
@@ -128,7 +128,7 @@ static const char *const type_synonyms[][2] = {
 	{ NULL, NULL }
 };
 
-const rt_dialect rt_postgresql_backend = {
+const rt_backend rt_postgresql_backend = {
 	.name = "postgresql",
 	.schemes = (const char *const[]){ "postgresql", "postgres", "pgsql", NULL },
 	.db_env = &(const struct rt_db_env){ "postgres", "postgres", "localhost", "5432",

@@ -5,7 +5,7 @@
 #ifndef RT_LIB_DRIVERS_POSTGRES_H
 #define RT_LIB_DRIVERS_POSTGRES_H
 
-#include "retort/driver.h"
+#include "backends/backend.h"
 
 #include <stdint.h>
 

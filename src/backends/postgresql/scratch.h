@@ -1,6 +1,6 @@
 /*
  * backends/postgresql/scratch.h: the model's scratch on PostgreSQL
- * (scratch.c), for the backend's table (backend.c): dialect.h says what
+ * (scratch.c), for the backend's table (backend.c): backends/backend.h says what
  * each does.
  */
 #ifndef RT_BACKENDS_POSTGRESQL_SCRATCH_H

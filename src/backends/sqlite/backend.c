@@ -1,9 +1,9 @@
 /*
  * backends/sqlite/backend.c: SQLite as the core sees it: the facts and
- * the functions of this folder, in one table (dialect.h).
+ * the functions of this folder, in one table (backends/backend.h).
  */
 #include "db.h"
-#include "dialect.h"
+#include "backends/backend.h"
 #include "sqlite.h"
 
 #include <string.h>
@@ -32,7 +32,7 @@ static int inspect(retort *r, const char *schema, rt_schema *out)
 	return rt_inspect_sqlite(r, out);
 }
 
-const rt_dialect rt_sqlite_backend = {
+const rt_backend rt_sqlite_backend = {
 	.name = "sqlite",
 	.schemes = (const char *const[]){ "sqlite", NULL },
 	.url_is_path = true,

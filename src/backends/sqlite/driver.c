@@ -20,7 +20,7 @@
  * say who holds it.  An in-memory database has no lock: no one else sees it.
  */
 #include "retort.h"
-#include "retort/driver.h"
+#include "backends/backend.h"
 #include "sqlite.h"
 #include "util/clock.h"
 #include "util/xalloc.h"

@@ -1,0 +1,61 @@
+/*
+ * backends.c: the registry of backends (backends/backend.h), one line each,
+ * and the ones a program registers (a test's fake backend).
+ */
+#include "backends/backend.h"
+
+#include <string.h>
+#include <strings.h>
+
+extern const rt_backend rt_sqlite_backend, rt_postgresql_backend, rt_mysql_backend;
+
+/* The registry: a new backend is one line here (and its folder). */
+static const rt_backend *const builtin[] = { &rt_sqlite_backend, &rt_postgresql_backend,
+					     &rt_mysql_backend };
+
+#define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
+#define MAX_REGISTERED 8
+
+/* Registered ones first, so that one can stand in for a built-in name. */
+static const rt_backend *registered[MAX_REGISTERED];
+static size_t nregistered;
+
+int rt_backend_register(const rt_backend *b)
+{
+	if (!b || !b->name || nregistered == MAX_REGISTERED)
+		return -1;
+	registered[nregistered++] = b;
+	return 0;
+}
+
+static const rt_backend *nth(size_t i)
+{
+	return i < nregistered ? registered[i] : builtin[i - nregistered];
+}
+
+#define NBACKENDS (nregistered + NBUILTIN)
+
+const rt_backend *rt_backend_for_scheme(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NBACKENDS; i++)
+		for (const char *const *s = nth(i)->schemes; s && *s; s++)
+			if (strlen(*s) == len && !strncasecmp(*s, name, len))
+				return nth(i);
+	return NULL;
+}
+
+const rt_backend *rt_backend_of_db_env(void)
+{
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (nth(i)->db_env)
+			return nth(i);
+	return NULL;
+}
+
+const rt_backend *rt_backend_named(const char *name)
+{
+	for (size_t i = 0; name && i < NBACKENDS; i++)
+		if (!strcmp(nth(i)->name, name))
+			return nth(i);
+	return NULL;
+}

@@ -1,0 +1,174 @@
+/*
+ * test_backend.c: a backend registered by a program (rt_backend_register)
+ * is one the core runs through its table alone.  The fake here answers
+ * the URL scheme fake:// with SQLite's table and a driver that counts
+ * every call before handing it to SQLite's: a whole upgrade and downgrade
+ * run through it, and the step protocol makes the same calls for every
+ * step (the direct sink: one BEGIN, one guard query, the section, the
+ * bookkeeping, one check query and one COMMIT a step).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backends/backend.h"
+#include "retort.h"
+
+extern const rt_backend rt_sqlite_backend;
+extern const retort_driver rt_sqlite_driver;
+
+static struct {
+	int connect, exec, query, begin, commit, rollback;
+} calls;
+
+static retort_driver fake_driver;
+
+static int fake_connect(retort_conn **out, const retort_conninfo *ci, retort_dberror *e)
+{
+	calls.connect++;
+	int rc = rt_sqlite_driver.connect(out, ci, e);
+	if (!rc)
+		(*out)->driver = &fake_driver; /* the core calls back through the fake */
+	return rc;
+}
+
+static int fake_exec(retort_conn *c, const char *sql, retort_dberror *e)
+{
+	calls.exec++;
+	return rt_sqlite_driver.exec(c, sql, e);
+}
+
+static int fake_query(retort_conn *c, const char *sql, retort_row_fn fn, void *data,
+		      retort_dberror *e)
+{
+	calls.query++;
+	return rt_sqlite_driver.query(c, sql, fn, data, e);
+}
+
+static int fake_begin(retort_conn *c, retort_dberror *e)
+{
+	calls.begin++;
+	return rt_sqlite_driver.begin(c, e);
+}
+
+static int fake_commit(retort_conn *c, retort_dberror *e)
+{
+	calls.commit++;
+	return rt_sqlite_driver.commit(c, e);
+}
+
+static int fake_rollback(retort_conn *c, retort_dberror *e)
+{
+	calls.rollback++;
+	return rt_sqlite_driver.rollback(c, e);
+}
+
+static rt_backend fake;
+static const char *const fake_schemes[] = { "fake", NULL };
+
+static void make_fake(void)
+{
+	fake_driver = rt_sqlite_driver;
+	fake_driver.name = "fake";
+	fake_driver.connect = fake_connect;
+	fake_driver.exec = fake_exec;
+	fake_driver.query = fake_query;
+	fake_driver.begin = fake_begin;
+	fake_driver.commit = fake_commit;
+	fake_driver.rollback = fake_rollback;
+	fake = rt_sqlite_backend;
+	fake.name = "fake";
+	fake.schemes = fake_schemes;
+	fake.db_env = NULL;
+	fake.driver = &fake_driver;
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_backend__a_registered_backend_runs_every_step_through_its_table(void **state)
+{
+	char dir[] = "/tmp/rt_backend_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], text[1024];
+	snprintf(path, sizeof(path), "%s/retort.ini", dir);
+	snprintf(text, sizeof(text),
+		 "[retort]\nscript_location = %%(here)s/m\nurl = fake:///%s/app.db\n", dir);
+	write_text(path, text);
+	snprintf(text, sizeof(text), "mkdir -p %s/m/versions", dir);
+	assert_int_equal(system(text), 0);
+	for (int i = 1; i <= 4; i++) {
+		char id[16], parent[16] = "";
+		snprintf(id, sizeof(id), "f%011d", i);
+		if (i > 1)
+			snprintf(parent, sizeof(parent), "f%011d", i - 1);
+		snprintf(path, sizeof(path), "%s/m/versions/%s_s.sql", dir, id);
+		snprintf(text, sizeof(text),
+			 "-- step\n--\n-- Revision ID: %s\n-- Revises: %s\n\n-- migrate:upgrade\n"
+			 "CREATE TABLE t%d (x INTEGER);\n\n-- migrate:downgrade\nDROP TABLE t%d;\n",
+			 id, parent, i, i);
+		write_text(path, text);
+	}
+	retort *r = NULL;
+	retort_options o = RETORT_OPTIONS_INIT;
+	snprintf(path, sizeof(path), "%s/retort.ini", dir);
+	o.config = path;
+	assert_int_equal(retort_open(&r, &o), 0);
+	assert_int_equal(retort_upgrade(r, "f00000000002", NULL), 0);
+	int exec2 = calls.exec, query2 = calls.query, begin2 = calls.begin,
+	    commit2 = calls.commit;
+	assert_true(calls.connect == 1 && begin2 > 0 && commit2 > 0);
+	assert_int_equal(retort_upgrade(r, "head", NULL), 0);
+	/* two more steps: the same calls for each as for any step */
+	int exec_step = calls.exec - exec2, begin_step = calls.begin - begin2;
+	assert_int_equal(begin_step, 2);            /* a transaction each */
+	assert_int_equal(calls.commit - commit2, 2);
+	assert_int_equal(exec_step % 2, 0);
+	assert_int_equal(calls.rollback, 0);
+	assert_true(calls.query > query2);
+	char **rows = NULL;
+	size_t n = 0;
+	assert_int_equal(retort_current(r, &rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0], "f00000000004");
+	retort_strings_free(rows);
+	assert_int_equal(retort_downgrade(r, "base", NULL), 0);
+	assert_int_equal(retort_current(r, &rows, &n), 0);
+	assert_int_equal(n, 0);
+	retort_strings_free(rows);
+	retort_free(r);
+	snprintf(text, sizeof(text), "rm -rf '%s'", dir);
+	assert_int_equal(system(text), 0);
+}
+
+static void test_backend__lookups_find_the_registered_one(void **state)
+{
+	assert_ptr_equal(rt_backend_for_scheme("FAKE", 4), &fake);
+	assert_ptr_equal(rt_backend_named("fake"), &fake);
+	assert_ptr_equal(rt_backend_named("sqlite"), &rt_sqlite_backend);
+	assert_null(rt_backend_named("nosuch"));
+}
+
+int main(void)
+{
+	make_fake();
+	if (rt_backend_register(&fake) != 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backend__a_registered_backend_runs_every_step_through_its_table),
+		cmocka_unit_test(test_backend__lookups_find_the_registered_one),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -192,12 +192,20 @@ typedef struct rt_backend {
 	const char *elapsed_ms_sql;
 	/*
 	 * A step's re-read of the version table must wait for another
-	 * runner's uncommitted change to it: this statement ("LOCK TABLE ",
-	 * the table's name, then this), on the version table, runs first in
-	 * the step's transaction.  NULL where beginning the transaction
-	 * already takes the write lock (SQLite).
+	 * runner's uncommitted change to it: this statement on table runs
+	 * first in the step's transaction (PostgreSQL: LOCK TABLE ... IN
+	 * EXCLUSIVE MODE).  NULL where beginning the transaction already takes
+	 * the write lock (SQLite).
 	 */
-	const char *lock_table_mode;
+	void (*lock_table_sql)(rt_buf *b, const char *table);
+	/*
+	 * The backend's lexer, as the core asks it (the first word of a
+	 * statement, whether a section holds only comments, where a statement
+	 * starts for lint): from p, past blanks and comments as the database
+	 * reads them, not past end.  NULL: ANSI's (-- to the end of the line,
+	 * a slash-star comment that does not nest), which is SQLite's.
+	 */
+	size_t (*skip_trivia)(const char *s, size_t p, size_t end);
 	/*
 	 * A query whose one row is ('retort:lock', N), N > 0 while this session
 	 * still holds the run lock named key.  NULL where SQL cannot release
@@ -279,6 +287,11 @@ typedef struct rt_backend {
 	int (*session_save)(struct retort *r, struct rt_strvec *saved);
 	int (*session_restore)(struct retort *r, const struct rt_strvec *saved, bool in_txn);
 } rt_backend;
+
+/* b's lexer (skip_trivia, or ANSI's): where the text at p really starts. */
+size_t rt_backend_skip(const rt_backend *b, const char *s, size_t p, size_t end);
+/* Whether sql is only blanks and comments, by b's lexer. */
+bool rt_backend_blank(const rt_backend *b, const char *sql);
 
 /*
  * Add a backend to the registry, before any handle is opened (process-wide,

@@ -59,3 +59,36 @@ const rt_backend *rt_backend_named(const char *name)
 			return nth(i);
 	return NULL;
 }
+
+/* ANSI's: blanks, -- to the end of the line, a slash-star comment that does not nest. */
+static size_t ansi_skip(const char *s, size_t p, size_t end)
+{
+	while (p < end) {
+		char ch = s[p];
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
+			p++;
+		} else if (ch == '-' && p + 1 < end && s[p + 1] == '-') {
+			while (p < end && s[p] != '\n')
+				p++;
+		} else if (ch == '/' && p + 1 < end && s[p + 1] == '*') {
+			p += 2;
+			while (p < end && !(s[p] == '*' && p + 1 < end && s[p + 1] == '/'))
+				p++;
+			p = p < end ? p + 2 : end;
+		} else {
+			break;
+		}
+	}
+	return p;
+}
+
+size_t rt_backend_skip(const rt_backend *b, const char *s, size_t p, size_t end)
+{
+	return b && b->skip_trivia ? b->skip_trivia(s, p, end) : ansi_skip(s, p, end);
+}
+
+bool rt_backend_blank(const rt_backend *b, const char *sql)
+{
+	size_t n = strlen(sql);
+	return rt_backend_skip(b, sql, 0, n) == n;
+}

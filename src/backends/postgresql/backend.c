@@ -62,6 +62,12 @@ static void pg_guard_sql(rt_buf *b, const char *table, const rt_strvec *rows, co
 	rt_buf_puts(b, "END$retort_guard$");
 }
 
+/* The version table's lock in a step's transaction: it waits for another runner's. */
+static void pg_lock_table_sql(rt_buf *b, const char *table)
+{
+	rt_buf_printf(b, "LOCK TABLE %s IN EXCLUSIVE MODE", table);
+}
+
 /* ('retort:lock', N), N > 0 while this session holds the run lock key. */
 static void pg_lock_held_sql(rt_buf *b, const char *key)
 {
@@ -146,7 +152,8 @@ const rt_backend rt_postgresql_backend = {
 	/* statement_timestamp(): when the current message arrived */
 	.elapsed_ms_sql = "CAST(round(1000 * extract(epoch FROM clock_timestamp() - "
 			  "statement_timestamp())) AS INTEGER)",
-	.lock_table_mode = " IN EXCLUSIVE MODE",
+	.lock_table_sql = pg_lock_table_sql,
+	.skip_trivia = rt_pg_skip_trivia,
 	.offline_now_sql = "to_char(now() AT TIME ZONE 'UTC', "
 			   "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
 	.offline_user_sql = "current_user",

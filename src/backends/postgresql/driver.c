@@ -42,6 +42,7 @@
 #define _GNU_SOURCE /* strcasestr */
 
 #include "driver.h"
+#include "postgresql.h"
 #include "retort.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -183,36 +184,6 @@ typedef struct pieces {
 	size_t n, cap;
 } pieces;
 
-/* Skip blanks and (nested) comments from p, not past end. */
-static size_t skip_trivia(const char *s, size_t p, size_t end)
-{
-	while (p < end) {
-		char ch = s[p];
-		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
-			p++;
-		} else if (ch == '-' && p + 1 < end && s[p + 1] == '-') {
-			while (p < end && s[p] != '\n')
-				p++;
-		} else if (ch == '/' && p + 1 < end && s[p + 1] == '*') {
-			int depth = 1;
-			p += 2;
-			while (p < end && depth > 0) {
-				if (s[p] == '/' && p + 1 < end && s[p + 1] == '*') {
-					depth++;
-					p += 2;
-				} else if (s[p] == '*' && p + 1 < end && s[p + 1] == '/') {
-					depth--;
-					p += 2;
-				} else {
-					p++;
-				}
-			}
-		} else {
-			break;
-		}
-	}
-	return p;
-}
 
 static int is_blank(char ch)
 {
@@ -222,7 +193,7 @@ static int is_blank(char ch)
 /* Add s[start, end) without its leading comments and blanks, if anything is left. */
 static void add_piece(pieces *ps, const char *s, size_t start, size_t end)
 {
-	start = skip_trivia(s, start, end);
+	start = rt_pg_skip_trivia(s, start, end);
 	while (end > start && is_blank(s[end - 1]))
 		end--;
 	if (end <= start)
@@ -243,7 +214,7 @@ static void add_gap(pieces *ps, const char *s, size_t start, size_t end)
 {
 	size_t p = start;
 	for (;;) {
-		p = skip_trivia(s, p, end);
+		p = rt_pg_skip_trivia(s, p, end);
 		if (p < end && s[p] == ';')
 			p++;
 		else

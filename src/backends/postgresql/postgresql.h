@@ -23,6 +23,8 @@ void rt_pg_canon_checks(retort *r, rt_schema *db, rt_schema *model, bool in_txn)
 /* render.c: a diff as PostgreSQL SQL; name bare unless it needs quotes here. */
 void rt_render_postgres(rt_buf *out, const rt_diff *d);
 void rt_pg_put_name(rt_buf *b, const char *name);
+/* lexer.c: from p, past blanks and (nested) comments, not past end. */
+size_t rt_pg_skip_trivia(const char *s, size_t p, size_t end);
 /* lint.c: the statement rules, on libpg_query's parse trees. */
 int rt_lint_postgres(rt_lint_ctx *c, const rt_lint_section *s);
 

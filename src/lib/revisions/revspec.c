@@ -543,115 +543,148 @@ int rt_resolve_stamp(rt_targets *out, const rt_graph *g, const rt_state *st, con
  * Alembic's _parse_downgrade_target: the branch a downgrade is kept to
  * (*bname, owned; NULL: none) and its target (*target; RT_NIL: base).
  */
+/* The one revision the rows (or rows is NULL: the real heads) name, or none. */
+static int only_one(rt_targets *t, uint32_t *target, rt_err *err)
+{
+	int rc = 0;
+	if (t->n > 1)
+		rc = rt_error(err, RETORT_EAMBIGUOUS,
+			      "Multiple heads are present; please specify a single target revision");
+	else if (t->n == 1)
+		*target = t->v[0];
+	rt_targets_free(t);
+	return rc;
+}
+
+/* A downgrade target that is no relative form: base, head(s), current, an id, label@id. */
+static int downgrade_absolute(const rt_graph *g, const rt_state *st, const char *spec,
+			      char **bname, uint32_t *target, rt_err *err)
+{
+	const char *at = strrchr(spec, '@');
+	const char *s = at ? at + 1 : spec;
+	rt_targets t = { 0 };
+	int rc;
+	*bname = at ? rt_xstrndup(spec, (size_t)(at - spec)) : NULL;
+	if (!strcmp(s, "base"))
+		return 0;
+	if (!strcmp(s, "head")) {
+		bool none = true;
+		uint32_t h = RT_NIL;
+		if ((rc = one_head(g, NULL, &h, &none, err)))
+			return rc;
+		*target = none ? RT_NIL : h;
+		return 0;
+	}
+	if (!strcmp(s, "heads")) { /* heads that are real: one of them, or it is ambiguous */
+		branch_heads(g, NULL, &t);
+		return only_one(&t, target, err);
+	}
+	if (!strcmp(s, "current")) {
+		if ((rc = need_state(st, spec, err)))
+			return rc;
+		current_rows(g, st, NULL, &t);
+		return only_one(&t, target, err);
+	}
+	return find_one(g, NULL, s, target, err);
+}
+
+/* X+N, L@X+N: up from X (on L's line). */
+static int downgrade_up(const rt_graph *g, const char *sym, long n, const char *bname,
+			uint32_t *to, rt_err *err)
+{
+	branch b, *bp = NULL;
+	uint32_t start = RT_NIL;
+	int rc = 0;
+	if (!*sym)
+		rc = too_far(err, n);
+	else if (bname && (rc = open_branch(&b, g, bname, err)) == 0)
+		bp = &b;
+	if (!rc && !(rc = start_of(g, NULL, sym, &start, err)) &&
+	    !(rc = walk(g, bp, start, n, 1, to, err)) && *to == RT_NIL)
+		rc = rt_error(err, RETORT_ENOTFOUND, "Walked too far");
+	if (bp)
+		close_branch(bp);
+	return rc;
+}
+
+/*
+ * -N, L@-N: where a walk down starts, the one current revision (on L's
+ * line: what the rows imply there, a dependency of one, as Alembic's
+ * _get_all_current); *bname becomes its id when none was given.
+ */
+static int current_start(const rt_graph *g, const rt_state *st, const char *spec, long n,
+			 char **bname, uint32_t *start, rt_err *err)
+{
+	rt_targets cur = { 0 };
+	branch b;
+	int rc = 0;
+	if (*bname) {
+		if ((rc = open_branch(&b, g, *bname, err)))
+			return rc;
+		current_rows(g, st, &b, &cur);
+		for (uint32_t i = 0; !cur.n && i < g->n; i++) {
+			bool top = st->applied[i] && in_branch(&b, i);
+			for (uint32_t k = 0; top && k < g->nodes[i].nchildren; k++)
+				top = !st->applied[g->nodes[i].children[k]];
+			if (top)
+				push(&cur, i);
+		}
+		close_branch(&b);
+	} else {
+		current_rows(g, st, NULL, &cur);
+	}
+	if (!cur.n)
+		rc = too_far(err, n);
+	else if (cur.n > 1) /* Alembic warns and takes whichever row comes first */
+		rc = rt_error(err, RETORT_EAMBIGUOUS,
+			      "'%s' is ambiguous: the database has several current heads; name "
+			      "one ('<revision>%ld')", spec, n);
+	else {
+		*start = cur.v[0];
+		if (!*bname)
+			*bname = rt_xstrdup(g->nodes[*start].rf->id);
+	}
+	rt_targets_free(&cur);
+	return rc;
+}
+
+/* -N, X-N, L@-N, L@X-N: down from the current revision or from X. */
+static int downgrade_down(const rt_graph *g, const rt_state *st, const char *spec,
+			  const char *sym, long n, char **bname, uint32_t *to, rt_err *err)
+{
+	bool relative = !*sym;
+	uint32_t start = RT_NIL;
+	int rc;
+	if (relative) {
+		if (!(rc = need_state(st, spec, err)))
+			rc = current_start(g, st, spec, n, bname, &start, err);
+	} else {
+		branch b, *bp = NULL;
+		rc = *bname ? open_branch(&b, g, *bname, err) : 0;
+		if (!rc && *bname)
+			bp = &b;
+		if (!rc)
+			rc = start_of(g, bp, sym, &start, err);
+		if (bp)
+			close_branch(bp);
+	}
+	if (!rc && !(rc = walk(g, NULL, start, -n, -1, to, err)) && *to == RT_NIL)
+		rc = relative ? too_far(err, n) : rt_error(err, RETORT_ENOTFOUND, "Walked too far");
+	return rc;
+}
+
 static int downgrade_target(const rt_graph *g, const rt_state *st, const char *spec,
 			    char **bname, uint32_t *target, rt_err *err)
 {
 	char *sym = NULL;
 	long n = 0;
-	int rc = 0;
-	uint32_t to = RT_NIL, start = RT_NIL;
+	uint32_t to = RT_NIL;
 	*bname = NULL;
 	*target = RT_NIL;
-	if (!split_relative(spec, bname, &sym, &n)) {
-		const char *at = strrchr(spec, '@');
-		const char *s = at ? at + 1 : spec;
-		rt_targets t = { 0 };
-		*bname = at ? rt_xstrndup(spec, (size_t)(at - spec)) : NULL;
-		if (!strcmp(s, "base"))
-			return 0;
-		if (!strcmp(s, "heads") || !strcmp(s, "head")) {
-			bool none = true;
-			uint32_t h = RT_NIL;
-			if (!strcmp(s, "head") && (rc = one_head(g, NULL, &h, &none, err)))
-				return rc;
-			if (!strcmp(s, "heads")) {
-				/* heads that are real: one of them, or it is ambiguous */
-				branch_heads(g, NULL, &t);
-				if (t.n > 1)
-					rc = rt_error(err, RETORT_EAMBIGUOUS,
-						      "Multiple heads are present; please specify a "
-						      "single target revision");
-				else if (t.n == 1)
-					*target = t.v[0];
-				rt_targets_free(&t);
-				return rc;
-			}
-			*target = none ? RT_NIL : h;
-			return 0;
-		}
-		if (!strcmp(s, "current")) {
-			if ((rc = need_state(st, spec, err)))
-				return rc;
-			current_rows(g, st, NULL, &t);
-			if (t.n > 1)
-				rc = rt_error(err, RETORT_EAMBIGUOUS,
-					      "Multiple heads are present; please specify a single "
-					      "target revision");
-			else if (t.n == 1)
-				*target = t.v[0];
-			rt_targets_free(&t);
-			return rc;
-		}
-		return find_one(g, NULL, s, target, err);
-	}
-	if (n >= 0) {
-		branch b, *bp = NULL;
-		if (!*sym) {
-			rc = too_far(err, n);
-		} else if (*bname && (rc = open_branch(&b, g, *bname, err)) == 0) {
-			bp = &b;
-		}
-		if (!rc && !(rc = start_of(g, NULL, sym, &start, err)) &&
-		    !(rc = walk(g, bp, start, n, 1, &to, err)) && to == RT_NIL)
-			rc = rt_error(err, RETORT_ENOTFOUND, "Walked too far");
-		if (bp)
-			close_branch(bp);
-	} else {
-		bool relative = !*sym;
-		branch b, *bp = NULL;
-		if (relative && (rc = need_state(st, spec, err)) == 0) {
-			rt_targets cur = { 0 };
-			if (*bname) {
-				if ((rc = open_branch(&b, g, *bname, err)) == 0) {
-					current_rows(g, st, &b, &cur);
-					/* no row on it: what the rows imply (a dependency of
-					   one), as Alembic's _get_all_current */
-					for (uint32_t i = 0; !cur.n && i < g->n; i++) {
-						bool top = st->applied[i] && in_branch(&b, i);
-						for (uint32_t k = 0; top && k < g->nodes[i].nchildren; k++)
-							top = !st->applied[g->nodes[i].children[k]];
-						if (top)
-							push(&cur, i);
-					}
-					close_branch(&b);
-				}
-			} else {
-				current_rows(g, st, NULL, &cur);
-			}
-			if (!rc && !cur.n)
-				rc = too_far(err, n);
-			else if (!rc && cur.n > 1)
-				/* Alembic warns and takes whichever row comes first */
-				rc = rt_error(err, RETORT_EAMBIGUOUS,
-					      "'%s' is ambiguous: the database has several current "
-					      "heads; name one ('<revision>%ld')", spec, n);
-			else if (!rc) {
-				start = cur.v[0];
-				if (!*bname)
-					*bname = rt_xstrdup(g->nodes[start].rf->id);
-			}
-			rt_targets_free(&cur);
-		} else if (!relative) {
-			if (*bname && (rc = open_branch(&b, g, *bname, err)) == 0)
-				bp = &b;
-			if (!rc)
-				rc = start_of(g, bp, sym, &start, err);
-			if (bp)
-				close_branch(bp);
-		}
-		if (!rc && !(rc = walk(g, NULL, start, -n, -1, &to, err)) && to == RT_NIL)
-			rc = relative ? too_far(err, n) : rt_error(err, RETORT_ENOTFOUND, "Walked too far");
-	}
+	if (!split_relative(spec, bname, &sym, &n))
+		return downgrade_absolute(g, st, spec, bname, target, err);
+	int rc = n >= 0 ? downgrade_up(g, sym, n, *bname, &to, err)
+			: downgrade_down(g, st, spec, sym, n, bname, &to, err);
 	free(sym);
 	if (!rc)
 		*target = to == WALK_BASE ? RT_NIL : to;

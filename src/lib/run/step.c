@@ -55,15 +55,10 @@ const rt_section *rt_step_section(run *u, const rt_step *s)
 	return s->kind == RT_STEP_UPGRADE ? &rf->upgrade : &rf->downgrade;
 }
 
-static bool blank_sql(const char *s)
+/* Only blanks and comments, by the backend's lexer. */
+static bool blank_sql(run *u, const char *s)
 {
-	for (;;) {
-		s += strspn(s, " \t\r\n\f\v");
-		if (s[0] == '-' && s[1] == '-')
-			s += strcspn(s, "\n");
-		else
-			return *s == '\0';
-	}
+	return rt_backend_blank(u->r->backend, s);
 }
 
 /* The line of offset in a section's text. */
@@ -213,9 +208,9 @@ static int tx_open(step_tx *t, bool begin, bool lock)
 		rt_log(u->r, RETORT_LOG_DEBUG, "BEGIN");
 		rt_buf_printf(&t->msg, "%s\n", d->begin_sql);
 	}
-	if (lock && d->lock_table_mode && !u->offline && t->batch) {
+	if (lock && d->lock_table_sql && !u->offline && t->batch) {
 		rt_buf stmt = RT_BUF_INIT;
-		rt_buf_printf(&stmt, "LOCK TABLE %s%s", u->table.ptr, d->lock_table_mode);
+		d->lock_table_sql(&stmt, u->table.ptr);
 		tx_stmt(t, stmt.ptr);
 		rt_buf_free(&stmt);
 	}
@@ -300,8 +295,10 @@ static int tx_guard(step_tx *t, bool after, bool check_lock, bool *moved)
 	}
 	opening o = { RT_STRVEC_INIT, -1 };
 	rt_buf sql = RT_BUF_INIT;
-	if (!after && t->open && d->lock_table_mode)
-		rt_buf_printf(&sql, "LOCK TABLE %s%s; ", u->table.ptr, d->lock_table_mode);
+	if (!after && t->open && d->lock_table_sql) {
+		d->lock_table_sql(&sql, u->table.ptr);
+		rt_buf_puts(&sql, "; ");
+	}
 	rt_run_sql_rows(u, &sql);
 	if (lock) {
 		rt_buf_puts(&sql, "; ");
@@ -355,7 +352,7 @@ static int exec_piece(void *data, size_t off, size_t len)
 
 static int exec_section(run *u, const rt_step *s, const rt_section *sec)
 {
-	if (!sec || blank_sql(sec->sql))
+	if (!sec || blank_sql(u, sec->sql))
 		return 0;
 	if (u->offline) {
 		rt_buf b = RT_BUF_INIT;
@@ -390,7 +387,7 @@ static int tx_body(step_tx *t)
 	const rt_section *sec = t->sec;
 	if (!t->batch)
 		return exec_section(t->u, t->s, sec);
-	if (!sec || blank_sql(sec->sql))
+	if (!sec || blank_sql(t->u, sec->sql))
 		return 0;
 	rt_run_debug_sql(t->u, sec->sql);
 	t->sec_start = (long)t->msg.len;
@@ -511,20 +508,10 @@ static void tx_abort(step_tx *t, bool own)
 
 /* --- Refusing what cannot run -------------------------------------------------- */
 
-/* Skip blanks and comments; the next word, lower-cased, into w. */
-static const char *next_word(const char *p, char *w, size_t cap)
+/* Past blanks and comments by the backend's lexer; the next word, lower-cased, into w. */
+static const char *next_word(const rt_backend *be, const char *p, char *w, size_t cap)
 {
-	for (;;) {
-		p += strspn(p, " \t\r\n\f\v");
-		if (p[0] == '-' && p[1] == '-') {
-			p += strcspn(p, "\n");
-		} else if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-			p = e ? e + 2 : p + strlen(p);
-		} else {
-			break;
-		}
-	}
+	p += rt_backend_skip(be, p, 0, strlen(p));
 	size_t n = 0;
 	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_') {
 		if (n + 1 < cap)
@@ -542,26 +529,27 @@ static const char *next_word(const char *p, char *w, size_t cap)
  * Savepoints (SAVEPOINT, RELEASE, ROLLBACK TO) stay inside it and are fine;
  * COMMIT/ROLLBACK PREPARED act on another transaction and fail on their own.
  */
-static bool ends_transaction(const char *stmt, char *first, size_t cap)
+static bool ends_transaction(const rt_backend *be, const char *stmt, char *first, size_t cap)
 {
 	char w[32];
-	const char *p = next_word(stmt, first, cap);
+	const char *p = next_word(be, stmt, first, cap);
 	if (!strcmp(first, "begin") || !strcmp(first, "end"))
 		return true;
 	if (!strcmp(first, "start") || !strcmp(first, "prepare")) {
-		next_word(p, w, sizeof(w));
+		next_word(be, p, w, sizeof(w));
 		return !strcmp(w, "transaction");
 	}
 	if (!strcmp(first, "commit") || !strcmp(first, "rollback") || !strcmp(first, "abort")) {
-		p = next_word(p, w, sizeof(w));
+		p = next_word(be, p, w, sizeof(w));
 		if (!strcmp(w, "work") || !strcmp(w, "transaction"))
-			next_word(p, w, sizeof(w));
+			next_word(be, p, w, sizeof(w));
 		return strcmp(w, "to") != 0 && strcmp(w, "prepared") != 0;
 	}
 	return false;
 }
 
 typedef struct txn_scan {
+	const rt_backend *be;
 	const char *sql;
 	long found;        /* offset of the first such statement, or -1 */
 	char word[16];
@@ -571,7 +559,7 @@ static int scan_piece(void *data, size_t off, size_t len)
 {
 	txn_scan *t = data;
 	char *stmt = rt_xstrndup(t->sql + off, len);
-	bool hit = ends_transaction(stmt, t->word, sizeof(t->word));
+	bool hit = ends_transaction(t->be, stmt, t->word, sizeof(t->word));
 	free(stmt);
 	if (hit)
 		t->found = (long)off;
@@ -617,9 +605,9 @@ int rt_step_refuse(run *u, const rt_plan *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const rt_step *s = &p->steps[i];
 		const rt_section *sec = rt_step_section(u, s);
-		if (!sec || !sec->transactional || blank_sql(sec->sql))
+		if (!sec || !sec->transactional || blank_sql(u, sec->sql))
 			continue;
-		txn_scan t = { sec->sql, -1, "" };
+		txn_scan t = { u->r->backend, sec->sql, -1, "" };
 		retort_dberror e;
 		/* a script the splitter cannot read (an open quote) fails here */
 		if (rt_db_split(u->r, sec->sql, scan_piece, &t, &e))

@@ -71,23 +71,10 @@ static unsigned line_of(const rt_lint_section *s, long offset)
 	return line ? line : 1;
 }
 
-/* Past blanks and comments: where the statement at offset really starts. */
-static long statement_start(const char *sql, long off)
+/* Past blanks and comments (the backend's lexer): where the statement at offset starts. */
+static long statement_start(const rt_backend *be, const char *sql, long off)
 {
-	const char *p = sql + off;
-	for (;;) {
-		p += strspn(p, " \t\r\n\f\v");
-		if (p[0] == '-' && p[1] == '-') {
-			p += strcspn(p, "\n");
-			continue;
-		}
-		if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-			p = e ? e + 2 : p + strlen(p);
-			continue;
-		}
-		return (long)(p - sql);
-	}
+	return (long)rt_backend_skip(be, sql, (size_t)off, strlen(sql));
 }
 
 /*
@@ -164,7 +151,7 @@ void rt_lint_report(rt_lint_ctx *c, const rt_lint_section *s, long offset, const
 	va_start(ap, fmt);
 	rt_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	long start = offset < 0 ? 0 : statement_start(s->sql, offset);
+	long start = offset < 0 ? 0 : statement_start(c->r->backend, s->sql, offset);
 	bool reasoned = false;
 	unsigned line = line_of(s, start);
 	if (offset < 0) {
@@ -210,17 +197,6 @@ int rt_lint_statements(rt_lint_ctx *c, const char *sql, rt_lint_stmt **out, size
 
 /* --- Rules on the graph and the sections' shape ------------------------------------ */
 
-static bool blank_sql(const char *s)
-{
-	for (;;) {
-		s += strspn(s, " \t\r\n\f\v");
-		if (s[0] == '-' && s[1] == '-') {
-			s += strcspn(s, "\n");
-			continue;
-		}
-		return !*s;
-	}
-}
 
 static void graph_rules(rt_lint_ctx *c, const uint8_t *in)
 {
@@ -246,7 +222,7 @@ static void graph_rules(rt_lint_ctx *c, const uint8_t *in)
 		rt_lint_section up = { rf, rf->upgrade.sql, rf->upgrade.transactional, true, NULL };
 		rt_lint_section down = { rf, rf->downgrade.sql, rf->downgrade.transactional, false,
 					 NULL };
-		if (!blank_sql(rf->upgrade.sql) && blank_sql(rf->downgrade.sql))
+		if (!rt_backend_blank(c->r->backend, rf->upgrade.sql) && rt_backend_blank(c->r->backend, rf->downgrade.sql))
 			rt_lint_report(c, &down, -1, "irreversible", "warning", NULL,
 				       "write the downgrade, or say why not with a lint-ignore "
 				       "comment", "the upgrade changes the schema and the downgrade "
@@ -255,7 +231,7 @@ static void graph_rules(rt_lint_ctx *c, const uint8_t *in)
 		for (int k = 0; k < 2; k++) {
 			size_t n = 0;
 			rt_lint_stmt *st = NULL;
-			if (secs[k]->transactional || blank_sql(secs[k]->sql))
+			if (secs[k]->transactional || rt_backend_blank(c->r->backend, secs[k]->sql))
 				continue;
 			if (rt_lint_statements(c, secs[k]->sql, &st, &n))
 				rt_err_clear(&c->r->err); /* the rules' pass reports it */

@@ -30,8 +30,7 @@ static void print_text(const retort_rev **revs, size_t n)
 		}
 		rt_buf_rtrim(&b);
 		cli_puts(&b);
-		if (i + 1 < n)
-			putchar('\n');
+		putchar('\n'); /* as Alembic prints each log entry: a blank line after it */
 	}
 	rt_buf_free(&b);
 }

@@ -836,6 +836,38 @@ static int range_end(rt_targets *t, const rt_graph *g, const rt_state *st, const
 }
 
 /*
+ * A range's start that is relative with no symbol ("-3", "L@-2"), as
+ * Alembic's walk_revisions reads it (assert_relative_length=False): N
+ * down from the range's end, and base when the walk runs out.  false: not
+ * such a start (resolved as any other).
+ */
+static bool relative_start(const rt_graph *g, const rt_targets *end, const char *s,
+			   rt_targets *out, int *rc, rt_err *err)
+{
+	char *bname = NULL, *sym = NULL;
+	long n = 0;
+	memset(out, 0, sizeof(*out));
+	if (!split_relative(s, &bname, &sym, &n) || *sym || n >= 0) {
+		free(bname);
+		free(sym);
+		return false;
+	}
+	*rc = 0;
+	uint32_t to = RT_NIL;
+	if (end->n != 1)
+		*rc = rt_error(err, RETORT_EAMBIGUOUS, "Ambiguous walk");
+	else
+		*rc = walk(g, NULL, end->v[0], -n, -1, &to, err);
+	if (!*rc && to != RT_NIL && to != WALK_BASE)
+		push(out, to);
+	else if (!*rc)
+		out->base = true;
+	free(bname);
+	free(sym);
+	return true;
+}
+
+/*
  * Alembic's walk_revisions(start, end): the ancestors of end (heads by
  * default) that are not ancestors of start, start included, and, when
  * there is a start, only what descends from it along Revises lines; a
@@ -863,8 +895,13 @@ int rt_history_range(rt_targets *out, const rt_graph *g, const rt_state *st,
 		start = rt_xstrndup(range, (size_t)(colon - range));
 		end = colon + 1;
 	}
-	if ((rc = range_end(&b, g, st, end, true, err)) ||
-	    (rc = range_end(&a, g, st, start ? start : "", false, err)))
+	if ((rc = range_end(&b, g, st, end, true, err)))
+		goto done;
+	/* as Alembic for an end of the heads (other ends: its walk is its own) */
+	bool heads_end = !*end || !strcmp(end, "head") || !strcmp(end, "heads");
+	if (!(start && heads_end && relative_start(g, &b, start, &a, &rc, err)))
+		rc = range_end(&a, g, st, start ? start : "", false, err);
+	if (rc)
 		goto done;
 	for (size_t i = 0; i < b.n; i++)
 		rt_graph_mark(g, b.v[i], RT_WALK_UP, NULL, 0, need, stack);

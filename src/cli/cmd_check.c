@@ -2,7 +2,8 @@
  * cmd_check.c: `retort check`: compare the model with the database (which
  * must be at head) and exit 1 listing the operations when they differ, 0
  * with "No new upgrade operations detected." when they match (Alembic's
- * wording, for CI logs that grep for it).
+ * wording, for CI logs that grep for it), 3 when the database is not at
+ * head (CI can tell "upgrade first" from "write a revision").
  */
 #include "cli.h"
 
@@ -36,7 +37,11 @@ static int cmd_check(cli *c, int argc, char **argv)
 	retort_diff_result *d = NULL;
 	cli_catch_interrupts(r);
 	int rc = retort_diff(r, RETORT_DIFF_AT_HEAD, &d);
-	if (rc < 0) {
+	if (rc == RETORT_ESTATE) {
+		/* behind head: not "the model differs" (1), but its own code */
+		cli_fail(r, rc);
+		code = 3;
+	} else if (rc < 0) {
 		code = cli_fail(r, rc);
 	} else {
 		print(c, d);

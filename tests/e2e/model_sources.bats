@@ -77,6 +77,29 @@ use_model() {
 	fi
 }
 
+@test "the interpreter: the #! of alembic on PATH by default, or --python, RETORT_PYTHON, python =; -v names it" {
+	use_model "sqlalchemy: models:Base.metadata"
+	unset RETORT_PYTHON
+	# the alembic command a team installed: its interpreter is the project's
+	mkdir bin
+	printf '#!/usr/bin/python3\nimport sys\n' >bin/alembic
+	chmod +x bin/alembic
+	run --separate-stderr env PATH="$PWD/bin:$PATH" "$RETORT" -v check
+	expect_status 1
+	expect_match "$stderr" "python: /usr/bin/python3 \\(the #! line of alembic on PATH\\)"
+	expect_match "$output" "add table 'todos'"
+	# named in the config, it wins (and a wrong one is named when it fails)
+	set_key python /no/such/python3
+	run --separate-stderr env PATH="$PWD/bin:$PATH" "$RETORT" -v check
+	expect_status 2
+	expect_match "$stderr" "python: /no/such/python3 \\(from the config's python key\\)"
+	expect_match "$stderr" "cannot run '/no/such/python3'"
+	# and RETORT_PYTHON over the config
+	run --separate-stderr env PATH="$PWD/bin:$PATH" RETORT_PYTHON=/usr/bin/python3 "$RETORT" -v check
+	expect_status 1
+	expect_match "$stderr" "python: /usr/bin/python3 \\(from RETORT_PYTHON\\)"
+}
+
 @test "sqlalchemy: a model that does not import is a configuration error naming it" {
 	use_model "sqlalchemy: nosuchmodule:Base.metadata"
 	BEFORE=$(dbsum)

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -24,13 +25,113 @@ extern const char rt_alembic_helper[];
 
 static int spawn(retort *r, rt_pyhelper *h, const char *const *argv, const char *url);
 
+/* Whether python runs and imports module (its output thrown away). */
+static bool imports(const char *python, const char *module)
+{
+	rt_buf code = RT_BUF_INIT;
+	rt_buf_printf(&code, "import %s", module);
+	const char *argv[] = { python, "-c", code.ptr, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	extern char **environ;
+	pid_t pid;
+	int status = 1;
+	bool ok = posix_spawnp(&pid, python, &fa, NULL, (char *const *)argv, environ) == 0;
+	while (ok && waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			ok = false;
+	posix_spawn_file_actions_destroy(&fa);
+	rt_buf_free(&code);
+	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The interpreter of the `alembic` command on PATH, from its #! line; NULL: none. */
+static char *alembic_interpreter(void)
+{
+	const char *path = getenv("PATH");
+	rt_strvec dirs = RT_STRVEC_INIT;
+	rt_strvec_split(&dirs, path ? path : "/usr/local/bin:/usr/bin:/bin", ":");
+	char *found = NULL;
+	for (size_t i = 0; !found && i < dirs.len; i++) {
+		rt_buf file = RT_BUF_INIT;
+		rt_buf_printf(&file, "%s/alembic", *dirs.v[i] ? dirs.v[i] : ".");
+		FILE *f = access(file.ptr, X_OK) == 0 ? fopen(file.ptr, "r") : NULL;
+		char line[512];
+		if (f && fgets(line, sizeof(line), f) && !strncmp(line, "#!", 2)) {
+			char *p = line + 2 + strspn(line + 2, " \t");
+			p[strcspn(p, "\r\n")] = '\0';
+			/* "#!/usr/bin/env python3": the word after env */
+			char *sp = strpbrk(p, " \t");
+			if (sp && !strncmp(p, "/usr/bin/env", (size_t)(sp - p)) &&
+			    (size_t)(sp - p) == strlen("/usr/bin/env"))
+				p = sp + strspn(sp, " \t");
+			else if (sp)
+				*sp = '\0';
+			p[strcspn(p, " \t")] = '\0';
+			if (*p)
+				found = rt_xstrdup(p);
+		}
+		if (f)
+			fclose(f);
+		rt_buf_free(&file);
+	}
+	rt_strvec_free(&dirs);
+	return found;
+}
+
+char *rt_find_python(retort *r, const char *python, const char *need)
+{
+	const char *given = python && *python ? python : getenv("RETORT_PYTHON");
+	const char *from = python && *python ? "--python" : "RETORT_PYTHON";
+	if (!given || !*given) {
+		given = rt_config_get(&r->cfg, "python");
+		from = "the config's python key";
+	}
+	if (given && *given) {
+		rt_log(r, RETORT_LOG_DEBUG, "python: %s (from %s)", given, from);
+		return rt_xstrdup(given);
+	}
+	rt_buf tried = RT_BUF_INIT;
+	char *alembic = alembic_interpreter();
+	if (alembic && imports(alembic, need)) {
+		rt_log(r, RETORT_LOG_DEBUG, "python: %s (the #! line of alembic on PATH)", alembic);
+		rt_buf_free(&tried);
+		return alembic;
+	}
+	if (alembic)
+		rt_buf_printf(&tried, "%s (the #! of alembic on PATH) cannot import %s", alembic,
+			      need);
+	else
+		rt_buf_puts(&tried, "no alembic command on PATH");
+	free(alembic);
+	static const char *const fallbacks[] = { "python3", "/usr/bin/python3" };
+	for (size_t i = 0; i < sizeof(fallbacks) / sizeof(*fallbacks); i++) {
+		if (imports(fallbacks[i], need)) {
+			rt_log(r, RETORT_LOG_DEBUG, "python: %s (it imports %s)", fallbacks[i], need);
+			rt_buf_free(&tried);
+			return rt_xstrdup(fallbacks[i]);
+		}
+		rt_buf_printf(&tried, ", %s cannot import %s", fallbacks[i], need);
+	}
+	rt_error(&r->err, RETORT_EEXTERNAL,
+		 "no Python that imports %s: %s; name the project's interpreter with --python "
+		 "PATH, RETORT_PYTHON or python = in the config", need, tried.ptr);
+	rt_buf_free(&tried);
+	return NULL;
+}
+
 int rt_pyhelper_start(retort *r, rt_pyhelper *h, const char *python, const char *const *args,
 		      const char *url)
 {
-	if (!python || !*python)
-		python = getenv("RETORT_PYTHON");
-	if (!python || !*python)
-		python = "python3";
+	memset(h, 0, sizeof(*h));
+	/* the helper's modes need Alembic, but for a model: SQLAlchemy alone */
+	char *py = rt_find_python(r, python, !strcmp(args[0], "model") ? "sqlalchemy" : "alembic");
+	if (!py)
+		return r->err.code;
+	python = py;
 	size_t nargs = 0;
 	while (args[nargs])
 		nargs++;
@@ -43,6 +144,7 @@ int rt_pyhelper_start(retort *r, rt_pyhelper *h, const char *python, const char 
 	int rc = spawn(r, h, argv, url);
 	h->is_python = true;
 	free(argv);
+	free(py);
 	return rc;
 }
 

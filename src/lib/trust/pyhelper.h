@@ -29,9 +29,17 @@ typedef struct rt_pyhelper {
 } rt_pyhelper;
 
 /*
- * The interpreter: python when given, else $RETORT_PYTHON, else "python3".
- * args are the helper's (mode first); url, when not NULL, is put in its
- * environment.
+ * The project's interpreter: python when given (--python), else
+ * $RETORT_PYTHON, else the config's python key, else the one the `alembic`
+ * command on PATH runs (its #! line), else python3, else /usr/bin/python3,
+ * the first that imports need ("alembic", or "sqlalchemy" for a model);
+ * NULL with r->err naming what was tried and how to say which.  -v logs
+ * the one chosen and why.
+ */
+char *rt_find_python(retort *r, const char *python, const char *need);
+/*
+ * Start the helper with that interpreter (rt_find_python).  args are the
+ * helper's (mode first); url, when not NULL, is put in its environment.
  */
 int rt_pyhelper_start(retort *r, rt_pyhelper *h, const char *python, const char *const *args,
 		      const char *url);

@@ -135,6 +135,10 @@ static void test_diff__expr_normalise_strips_outer_parens_keeps_strings(void **s
 	rt_buf_clear(&b);
 	rt_expr_normalise(&b, "'It''s'");
 	assert_string_equal(b.ptr, "'It''s'");
+	rt_buf_clear(&b);
+	/* two-character operators stay whole: "(age > = 0)" was printed */
+	rt_expr_normalise(&b, "age>=0 AND b<=1 AND c<>2 AND d!=3 AND e||f");
+	assert_string_equal(b.ptr, "age >= 0 and b <= 1 and c <> 2 and d != 3 and e || f");
 	rt_buf_free(&b);
 }
 

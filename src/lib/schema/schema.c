@@ -378,8 +378,10 @@ rt_tok rt_tok_next(const char *s, size_t *pos)
 		t.kind = RT_TOK_WORD;
 		while (word_char(s[e]))
 			e++;
-	} else if (c == ':' && s[i + 1] == ':') {
-		e = i + 2; /* PostgreSQL's cast, one token */
+	} else if ((c == ':' && s[i + 1] == ':') || (c == '|' && s[i + 1] == '|') ||
+		   ((c == '<' || c == '>' || c == '!') && s[i + 1] == '=') ||
+		   (c == '<' && s[i + 1] == '>')) {
+		e = i + 2; /* a cast, ||, >=, <=, !=, <>: one token, as the server writes it */
 	}
 	t.len = e - i;
 	*pos = e;

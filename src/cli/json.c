@@ -61,6 +61,8 @@ json_t *cli_json_rev(const retort_rev *rev)
 	json_object_set_new(o, "parents", cli_json_strings(rev->parents, rev->nparents));
 	json_object_set_new(o, "depends_on",
 			    cli_json_strings(rev->depends_on, rev->ndepends_on));
+	json_object_set_new(o, "depends_on_declared",
+			    cli_json_strings(rev->depends_on_declared, rev->ndepends_on_declared));
 	json_object_set_new(o, "children",
 			    cli_json_strings(rev->children, rev->nchildren));
 	json_object_set_new(o, "labels", cli_json_strings(rev->labels, rev->nlabels));

@@ -83,6 +83,92 @@ static size_t string_prefix(const pyscan *s, bool *raw)
 	return (size_t)-1;
 }
 
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static void put_utf8(rt_buf *b, unsigned long cp)
+{
+	if (cp < 0x80) {
+		rt_buf_putc(b, (char)cp);
+	} else if (cp < 0x800) {
+		rt_buf_putc(b, (char)(0xC0 | (cp >> 6)));
+		rt_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		rt_buf_putc(b, (char)(0xE0 | (cp >> 12)));
+		rt_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		rt_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		rt_buf_putc(b, (char)(0xF0 | (cp >> 18)));
+		rt_buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		rt_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		rt_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/*
+ * At a backslash in a string that is not raw: its value, as Python reads
+ * it (\n \t \x41 \101 \u00e9 \U0001F600, a continued line; an
+ * unknown escape keeps its backslash), into out when given.  \N{...}
+ * needs Unicode's names: refused, as is anything Python refuses.
+ */
+static int escape(pyscan *s, rt_buf *out)
+{
+	unsigned line = s->line;
+	char nx = s->p[1];
+	advance(s);
+	advance(s);
+	static const char simple[] = "abfnrtv\\'\"";
+	static const char value[] = "\a\b\f\n\r\t\v\\'\"";
+	const char *k = strchr(simple, nx);
+	if (nx && k) {
+		if (out)
+			rt_buf_putc(out, value[k - simple]);
+		return 0;
+	}
+	if (nx == '\n')
+		return 0; /* a continued line */
+	if (nx >= '0' && nx <= '7') {
+		unsigned v = (unsigned)(nx - '0');
+		for (int i = 0; i < 2 && peek(s) >= '0' && peek(s) <= '7'; i++) {
+			v = v * 8 + (unsigned)(peek(s) - '0');
+			advance(s);
+		}
+		if (out)
+			put_utf8(out, v);
+		return 0;
+	}
+	int digits = nx == 'x' ? 2 : nx == 'u' ? 4 : nx == 'U' ? 8 : 0;
+	if (digits) {
+		unsigned long v = 0;
+		for (int i = 0; i < digits; i++) {
+			int h = hexval(peek(s));
+			if (h < 0)
+				return rt_error_at(s->err, RETORT_EPARSE, s->path, line,
+						   "a truncated \\%c escape in a string", nx);
+			v = v * 16 + (unsigned long)h;
+			advance(s);
+		}
+		if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF && nx != 'x'))
+			return rt_error_at(s->err, RETORT_EPARSE, s->path, line,
+					   "an escape out of Unicode's range in a string");
+		if (out)
+			put_utf8(out, v);
+		return 0;
+	}
+	if (nx == 'N')
+		return rt_error_at(s->err, RETORT_EPARSE, s->path, line,
+				   "a \\N{...} escape in a string: retort reads revision modules "
+				   "without Python's table of character names; write the character");
+	if (out) {
+		rt_buf_putc(out, '\\');
+		rt_buf_putc(out, nx);
+	}
+	return 0;
+}
+
 /* At a quote (after any prefix): read the string, its value into out when given. */
 static int read_string(pyscan *s, bool raw, rt_buf *out)
 {
@@ -99,18 +185,13 @@ static int read_string(pyscan *s, bool raw, rt_buf *out)
 		if (c == '\n' && !triple)
 			break;
 		if (c == '\\' && s->p + 1 < s->end) {
-			char nx = s->p[1];
 			if (out && raw) {
 				rt_buf_putc(out, c);
-				rt_buf_putc(out, nx);
+				rt_buf_putc(out, s->p[1]);
 			} else if (out) {
-				switch (nx) {
-				case 'n': rt_buf_putc(out, '\n'); break;
-				case 't': rt_buf_putc(out, '\t'); break;
-				case '\n': break; /* a continued line */
-				case '\\': case '\'': case '"': rt_buf_putc(out, nx); break;
-				default: rt_buf_putc(out, c); rt_buf_putc(out, nx); break;
-				}
+				if (escape(s, out))
+					return -1;
+				continue;
 			}
 			advance(s);
 			advance(s);
@@ -145,13 +226,44 @@ static void skip_space(pyscan *s, bool in_brackets)
 	}
 }
 
+/* Which of the four names the word at p..e is, or -1. */
+static int which_name(const char *p, const char *e)
+{
+	for (int i = 0; i < N_NAMES; i++)
+		if ((size_t)(e - p) == strlen(names[i]) && !memcmp(p, names[i], (size_t)(e - p)))
+			return i;
+	return -1;
+}
+
+/* After blanks from p: where the next character is. */
+static const char *past_blanks(const pyscan *s, const char *p)
+{
+	while (p < s->end && (*p == ' ' || *p == '\t' || *p == '\n'))
+		p++;
+	return p;
+}
+
+static int bound_elsewhere(pyscan *s, int which, unsigned line)
+{
+	return rt_error_at(s->err, RETORT_EPARSE, s->path, line,
+			   "'%s' is used or bound here by module-level code retort does not run "
+			   "(a block, +=, unpacking, del, an import): write it once as "
+			   "`%s = <literal>` at the start of a line", names[which], names[which]);
+}
+
 /*
  * Skip to the end of the logical line that the cursor is in (past its
- * newline), over strings, brackets and continuations.
+ * newline), over strings, brackets and continuations.  With check (code
+ * at module scope, not in a def or class body), one of the four names in
+ * it is refused: Python could bind it there (if/try/for blocks, +=,
+ * unpacking, del, imports), which retort cannot follow without running
+ * the module; an attribute (x.revision) and a keyword argument
+ * (f(revision=1)) are not the name.
  */
-static int skip_statement(pyscan *s)
+static int skip_statement(pyscan *s, bool check)
 {
 	int depth = 0;
+	char prev = 0;
 	while (s->p < s->end) {
 		int c = peek(s);
 		bool raw;
@@ -161,13 +273,24 @@ static int skip_statement(pyscan *s)
 			s->p += pre;
 			if (read_string(s, raw, NULL))
 				return -1;
+			prev = '"';
 			continue;
 		}
 		if (is_name_start(c)) {
+			const char *w = s->p;
+			unsigned line = s->line;
 			while (is_name_char(peek(s)))
 				advance(s);
+			int which = check ? which_name(w, s->p) : -1;
+			const char *q = past_blanks(s, s->p);
+			bool kwarg = depth > 0 && q + 1 < s->end && q[0] == '=' && q[1] != '=';
+			if (which >= 0 && prev != '.' && !kwarg)
+				return bound_elsewhere(s, which, line);
+			prev = 'a';
 			continue;
 		}
+		if (c != ' ' && c != '\t')
+			prev = (char)c;
 		if (c == '#') {
 			while (peek(s) != '\n' && peek(s) != -1)
 				advance(s);
@@ -370,18 +493,66 @@ static char *create_date(const char *doc)
 	return rt_xstrdup("");
 }
 
+/* Whether the word at p is keyword kw, followed by a blank or '(' or ':'. */
+static bool keyword_at(const pyscan *s, const char *kw)
+{
+	size_t n = strlen(kw);
+	return (size_t)(s->end - s->p) > n && !memcmp(s->p, kw, n) &&
+	       !is_name_char((unsigned char)s->p[n]);
+}
+
+/*
+ * The docstring, as Python makes __doc__: the first statement, when it is
+ * a string expression alone (adjacent strings concatenated); a bytes or
+ * f-string, or a string that code follows ("""x""".strip()), is none.
+ * At the statement's start; *doc stays NULL when it is not one.
+ */
+static int read_docstring(pyscan *s, char **doc)
+{
+	const char *start = s->p;
+	unsigned line = s->line;
+	bool plain = true, any = false;
+	rt_buf b = RT_BUF_INIT;
+	for (;;) {
+		bool raw;
+		size_t pre = string_prefix(s, &raw);
+		if (pre == (size_t)-1)
+			break;
+		for (size_t i = 0; i < pre; i++)
+			if (strchr("bBfF", s->p[i]))
+				plain = false;
+		s->p += pre;
+		if (read_string(s, raw, &b)) {
+			rt_buf_free(&b);
+			return -1;
+		}
+		any = true;
+		skip_space(s, false);
+	}
+	int c = peek(s);
+	bool alone = any && (c == '\n' || c == '#' || c == ';' || c == -1);
+	if (alone && plain)
+		*doc = strip(b.ptr ? b.ptr : "");
+	rt_buf_free(&b);
+	s->p = start;
+	s->line = line;
+	return 0;
+}
+
 static int scan_module(pyscan *s, pyvalue *vals, char **docstring)
 {
 	bool first = true;
+	long body = -1; /* the indentation of a def or class header whose body this is */
 	while (s->p < s->end) {
 		/* a logical line: indentation, then a blank, a comment or a statement */
 		size_t indent = 0;
 		while (peek(s) == ' ' || peek(s) == '\t' || peek(s) == '\f') {
+			/* a form feed resets the column, as Python's tokenizer does */
+			indent = peek(s) == '\f' ? 0 : indent + 1;
 			advance(s);
-			indent++;
 		}
 		int c = peek(s);
-		if (c == '\n' || c == '\r') {
+		if (c == '\n') {
 			advance(s);
 			continue;
 		}
@@ -392,30 +563,30 @@ static int scan_module(pyscan *s, pyvalue *vals, char **docstring)
 		}
 		if (c == -1)
 			break;
-		bool raw;
-		size_t pre = string_prefix(s, &raw);
-		if (first && indent == 0 && pre != (size_t)-1 && !(pre && strchr("bBfF", s->p[0]))) {
-			rt_buf b = RT_BUF_INIT;
-			s->p += pre;
-			if (read_string(s, raw, &b)) {
-				rt_buf_free(&b);
-				return -1;
-			}
-			*docstring = strip(b.ptr ? b.ptr : "");
-			rt_buf_free(&b);
-			first = false;
-			if (skip_statement(s))
+		/* a def or class body: its own scope, whatever it binds */
+		if (body >= 0 && (long)indent > body) {
+			if (skip_statement(s, false))
 				return -1;
 			continue;
 		}
+		body = -1;
+		if (first && indent == 0 && read_docstring(s, docstring))
+			return -1;
 		first = false;
+		if (keyword_at(s, "def") || keyword_at(s, "class") || keyword_at(s, "async") ||
+		    peek(s) == '@') {
+			body = (long)indent;
+			if (skip_statement(s, false))
+				return -1;
+			continue;
+		}
 		int rc = 1;
 		/* 2: a ';' and another statement on the same line */
 		while (indent == 0 && (rc = assignment(s, vals)) == 2)
 			;
 		if (rc < 0)
 			return -1;
-		if (rc == 1 && skip_statement(s))
+		if (rc == 1 && skip_statement(s, true))
 			return -1;
 	}
 	return 0;
@@ -427,8 +598,20 @@ int rt_revpy_parse(rt_revfile *rf, const char *path, const char *text, size_t le
 	memset(rf, 0, sizeof(*rf));
 	if (memchr(text, '\0', len))
 		return rt_error(err, RETORT_EPARSE, "%s:1: file contains a NUL byte", path);
-	pyscan s = { text, text + len, 1, path, err };
-	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) /* a UTF-8 BOM, as Python allows */
+	/* Python reads source with universal newlines: \r\n and \r are \n */
+	rt_buf src = RT_BUF_INIT;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\r') {
+			rt_buf_putc(&src, '\n');
+			if (i + 1 < len && text[i + 1] == '\n')
+				i++;
+		} else {
+			rt_buf_putc(&src, text[i]);
+		}
+	}
+	const char *t = src.ptr ? src.ptr : "";
+	pyscan s = { t, t + src.len, 1, path, err };
+	if (src.len >= 3 && !memcmp(t, "\xef\xbb\xbf", 3)) /* a UTF-8 BOM, as Python allows */
 		s.p += 3;
 	pyvalue vals[N_NAMES];
 	memset(vals, 0, sizeof(vals));
@@ -479,6 +662,7 @@ int rt_revpy_parse(rt_revfile *rf, const char *path, const char *text, size_t le
 		rf->python = true;
 	}
 	free(doc);
+	rt_buf_free(&src);
 	for (int i = 0; i < N_NAMES; i++)
 		rt_strvec_free(&vals[i].items);
 	return rc;

@@ -283,6 +283,12 @@ scratch_dbs() {
 	pg_admin "SELECT datname FROM pg_database WHERE datname LIKE 'retort\\_scratch\\_%' ORDER BY 1"
 }
 
+# scratch_dbs_of PID: those a retort of that pid made (the pid is in the
+# name): other tests running at the same time make their own.
+scratch_dbs_of() {
+	pg_admin "SELECT datname FROM pg_database WHERE datname LIKE 'retort\\_scratch\\_%\\_$1\\_%' ORDER BY 1"
+}
+
 @test "Ctrl-C during check, diff or revision --autogenerate leaves no scratch database" {
 	only_db postgresql "the scratch database of a server"
 	project
@@ -290,23 +296,22 @@ scratch_dbs() {
 	retort upgrade head 2>/dev/null
 	# a model that takes a while to load
 	printf 'CREATE TABLE slow (x int);\nSELECT pg_sleep(2);\n' >schema.sql
-	local before cmd pid rc
-	before=$(scratch_dbs)
+	local cmd pid rc
 	for cmd in check diff "revision --autogenerate -m x"; do
 		# shellcheck disable=SC2086
 		"$RETORT" $cmd >out.txt 2>err.txt &
 		pid=$!
 		for _ in $(seq 1 100); do
-			[ "$(scratch_dbs)" != "$before" ] && break
+			[ -n "$(scratch_dbs_of "$pid")" ] && break
 			sleep 0.05
 		done
-		[ "$(scratch_dbs)" != "$before" ] || { echo "$cmd: no scratch database appeared"; return 1; }
+		[ -n "$(scratch_dbs_of "$pid")" ] || { echo "$cmd: no scratch database appeared"; return 1; }
 		kill -INT "$pid"
 		rc=0
 		wait "$pid" || rc=$?
 		expect_eq "$rc" 130
 		expect_match "$(cat err.txt)" "interrupted"
-		expect_eq "$(scratch_dbs)" "$before"
+		expect_eq "$(scratch_dbs_of "$pid")" ""
 	done
 	[ -z "$(ls migrations/versions/*_x.sql 2>/dev/null)" ]
 }
@@ -341,20 +346,26 @@ scratch_dbs() {
 	chain 1
 	retort upgrade head 2>/dev/null
 	printf 'CREATE TABLE t1 (x INTEGER);\n' >schema.sql
-	local before i pid t0 t1 name when
-	before=$(scratch_dbs)
+	local i pid t0 t1 name when pids=""
 	t0=$(date +%s)
 	for i in $(seq 1 12); do
 		"$RETORT" diff >/dev/null 2>&1 &
 		pid=$!
+		pids="$pids $pid"
 		sleep "0.0$(( (i * 7) % 10 ))"
 		kill -9 "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
 	t1=$(date +%s)
-	# every leftover says when it was made, by its name alone: nothing unknown stays
+	# every leftover says when it was made, by its name alone: nothing unknown
+	# stays (only those runs' own: the pid is in the name, and other tests run)
+	local mine=""
+	for pid in $pids; do mine="$mine $(scratch_dbs_of "$pid")"; done
+	# an old-style name (no pid) made meanwhile would be this run's too
 	for name in $(scratch_dbs); do
-		[[ "$before" == *"$name"* ]] && continue
+		[[ "$name" =~ ^retort_scratch_[0-9]+_[0-9]+_ ]] || mine="$mine $name"
+	done
+	for name in $mine; do
 		db_made db "$name"
 		[[ "$name" =~ ^retort_scratch_([0-9]+)_[0-9]+_[0-9a-f]+$ ]] ||
 			{ echo "a leftover the cleanup cannot date: $name"; return 1; }

@@ -288,6 +288,16 @@ typedef struct rt_backend {
 	int (*session_restore)(struct retort *r, const struct rt_strvec *saved, bool in_txn);
 } rt_backend;
 
+/*
+ * SQL's blanks and comments, by rules (0: ANSI's, SQLite's: -- to the end
+ * of the line, a slash-star comment that does not nest): from p, not past
+ * end.  The backends' lexers are this with their own rules.
+ */
+#define RT_LEX_NESTED 0x1        /* slash-star comments nest (PostgreSQL) */
+#define RT_LEX_HASH 0x2          /* # to the end of the line (MySQL) */
+#define RT_LEX_DASH_SPACE 0x4    /* -- is a comment only before a blank (MySQL) */
+#define RT_LEX_EXEC_COMMENTS 0x8 /* slash-star-! and slash-star-M! are SQL (MySQL) */
+size_t rt_sql_skip_trivia(const char *s, size_t p, size_t end, unsigned rules);
 /* b's lexer (skip_trivia, or ANSI's): where the text at p really starts. */
 size_t rt_backend_skip(const rt_backend *b, const char *s, size_t p, size_t end);
 /* Whether sql is only blanks and comments, by b's lexer. */

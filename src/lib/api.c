@@ -621,15 +621,7 @@ int retort_pending(retort *r, const char *target, const retort_rev ***out, size_
 	return rc;
 }
 
-int retort_options_init(retort_options *o, unsigned version)
-{
-	static const retort_options defaults = RETORT_OPTIONS_INIT;
-	if (version < 1 || version > RETORT_OPTIONS_VERSION)
-		return RETORT_EUSAGE;
-	*o = defaults;
-	o->version = version;
-	return 0;
-}
+RT_OPTIONS_INIT_FN(retort_options, RETORT_OPTIONS)
 
 void retort_string_free(char *s)
 {

@@ -4,6 +4,7 @@
  */
 #include "backends/backend.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
@@ -60,21 +61,35 @@ const rt_backend *rt_backend_named(const char *name)
 	return NULL;
 }
 
-/* ANSI's: blanks, -- to the end of the line, a slash-star comment that does not nest. */
-static size_t ansi_skip(const char *s, size_t p, size_t end)
+size_t rt_sql_skip_trivia(const char *s, size_t p, size_t end, unsigned rules)
 {
 	while (p < end) {
 		char ch = s[p];
+		bool dash = ch == '-' && p + 1 < end && s[p + 1] == '-' &&
+			    (!(rules & RT_LEX_DASH_SPACE) ||
+			     (p + 2 < end && (s[p + 2] == ' ' || s[p + 2] == '\t' || s[p + 2] == '\n')));
 		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
 			p++;
-		} else if (ch == '-' && p + 1 < end && s[p + 1] == '-') {
+		} else if (dash || (ch == '#' && (rules & RT_LEX_HASH))) {
 			while (p < end && s[p] != '\n')
 				p++;
-		} else if (ch == '/' && p + 1 < end && s[p + 1] == '*') {
+		} else if (ch == '/' && p + 1 < end && s[p + 1] == '*' &&
+			   !((rules & RT_LEX_EXEC_COMMENTS) && p + 2 < end &&
+			     (s[p + 2] == '!' ||
+			      (s[p + 2] == 'M' && p + 3 < end && s[p + 3] == '!')))) {
+			int depth = 1;
 			p += 2;
-			while (p < end && !(s[p] == '*' && p + 1 < end && s[p + 1] == '/'))
-				p++;
-			p = p < end ? p + 2 : end;
+			while (p < end && depth > 0) {
+				if ((rules & RT_LEX_NESTED) && s[p] == '/' && p + 1 < end && s[p + 1] == '*') {
+					depth++;
+					p += 2;
+				} else if (s[p] == '*' && p + 1 < end && s[p + 1] == '/') {
+					depth--;
+					p += 2;
+				} else {
+					p++;
+				}
+			}
 		} else {
 			break;
 		}
@@ -84,7 +99,7 @@ static size_t ansi_skip(const char *s, size_t p, size_t end)
 
 size_t rt_backend_skip(const rt_backend *b, const char *s, size_t p, size_t end)
 {
-	return b && b->skip_trivia ? b->skip_trivia(s, p, end) : ansi_skip(s, p, end);
+	return b && b->skip_trivia ? b->skip_trivia(s, p, end) : rt_sql_skip_trivia(s, p, end, 0);
 }
 
 bool rt_backend_blank(const rt_backend *b, const char *sql)

@@ -53,6 +53,21 @@ void rt_err_set_revision(rt_err *e, const char *rev);
 int rt_check_version(rt_err *err, unsigned have, unsigned want, const char *name);
 
 /*
+ * The body of a retort_*_options_init(o, version) for an options struct
+ * that has had one version: its _INIT defaults, the caller's version.
+ */
+#define RT_OPTIONS_INIT_FN(type, PREFIX)                              \
+	int type##_init(type *o, unsigned version)                     \
+	{                                                              \
+		static const type defaults = PREFIX##_INIT;            \
+		if (version < 1 || version > PREFIX##_VERSION)         \
+			return RETORT_EUSAGE;                          \
+		*o = defaults;                                         \
+		o->version = version;                                  \
+		return 0;                                              \
+	}
+
+/*
  * Put fmt's text before the message e holds ("<prefix><old message>"),
  * with a new code: how a caller names the file or step a failure was in.
  */

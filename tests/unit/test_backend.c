@@ -161,6 +161,28 @@ static void test_backend__lookups_find_the_registered_one(void **state)
 	assert_null(rt_backend_named("nosuch"));
 }
 
+/* The lexers the core asks: each database's comments, and only its own. */
+static void test_backend__each_backend_lexes_its_own_comments(void **state)
+{
+	const char *nested = "/* a /* b */ c */ SELECT";
+	size_t n = strlen(nested);
+	assert_string_equal(nested + rt_sql_skip_trivia(nested, 0, n, RT_LEX_NESTED), "SELECT");
+	assert_string_equal(nested + rt_sql_skip_trivia(nested, 0, n, 0), "c */ SELECT");
+	const char *hash = "# note\n--x\nSELECT";
+	n = strlen(hash);
+	assert_string_equal(hash + rt_sql_skip_trivia(hash, 0, n, 0), "# note\n--x\nSELECT");
+	assert_string_equal(hash + rt_sql_skip_trivia(hash, 0, n, RT_LEX_HASH | RT_LEX_DASH_SPACE),
+			    "--x\nSELECT"); /* MySQL: "--x" is no comment */
+	const char *exec = "/*!40101 SET x=1 */";
+	assert_int_equal(rt_sql_skip_trivia(exec, 0, strlen(exec), RT_LEX_EXEC_COMMENTS), 0);
+	assert_int_equal(rt_sql_skip_trivia(exec, 0, strlen(exec), 0), strlen(exec));
+	const char *m = "/*Much ado */ X";
+	assert_string_equal(m + rt_sql_skip_trivia(m, 0, strlen(m), RT_LEX_EXEC_COMMENTS), "X");
+	assert_true(rt_backend_blank(rt_backend_named("postgresql"), "-- a\n/* b /* c */ */\n"));
+	assert_false(rt_backend_blank(rt_backend_named("sqlite"), "/* b /* c */ */\n"));
+	assert_true(rt_backend_blank(rt_backend_named("mysql"), "# only a comment\n"));
+}
+
 int main(void)
 {
 	make_fake();
@@ -169,6 +191,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backend__a_registered_backend_runs_every_step_through_its_table),
 		cmocka_unit_test(test_backend__lookups_find_the_registered_one),
+		cmocka_unit_test(test_backend__each_backend_lexes_its_own_comments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,28 +27,11 @@ static void mysql_ident(rt_buf *b, const char *s)
 	rt_buf_putc(b, '`');
 }
 
-/* MySQL's comments: # and "-- " (with the blank) to the end of the line, slash-star. */
+/* MySQL's comments: # and "-- " (with the blank), slash-star; slash-star-! runs. */
 static size_t mysql_skip(const char *s, size_t p, size_t end)
 {
-	while (p < end) {
-		char ch = s[p];
-		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
-			p++;
-		} else if (ch == '#' || (ch == '-' && p + 2 < end && s[p + 1] == '-' &&
-					 (s[p + 2] == ' ' || s[p + 2] == '\t' || s[p + 2] == '\n'))) {
-			while (p < end && s[p] != '\n')
-				p++;
-		} else if (ch == '/' && p + 1 < end && s[p + 1] == '*' &&
-			   !(p + 2 < end && s[p + 2] == '!')) { /* an executable comment runs */
-			p += 2;
-			while (p < end && !(s[p] == '*' && p + 1 < end && s[p + 1] == '/'))
-				p++;
-			p = p < end ? p + 2 : end;
-		} else {
-			break;
-		}
-	}
-	return p;
+	return rt_sql_skip_trivia(s, p, end, RT_LEX_HASH | RT_LEX_DASH_SPACE |
+						 RT_LEX_EXEC_COMMENTS);
 }
 
 const rt_backend rt_mysql_backend = {

@@ -603,12 +603,4 @@ done:
 	return rc;
 }
 
-int retort_revision_options_init(retort_revision_options *o, unsigned version)
-{
-	static const retort_revision_options defaults = RETORT_REVISION_OPTIONS_INIT;
-	if (version < 1 || version > RETORT_REVISION_OPTIONS_VERSION)
-		return RETORT_EUSAGE;
-	*o = defaults;
-	o->version = version;
-	return 0;
-}
+RT_OPTIONS_INIT_FN(retort_revision_options, RETORT_REVISION_OPTIONS)

@@ -568,16 +568,23 @@ int retort_ensure_version(retort *r, const retort_run_options *o)
 	return rc;
 }
 
+/* A run that only reads retort's tables: connected, the tables located. */
+static int reading_run(run *u, retort *r, const char *what)
+{
+	int rc = run_init(u, r, NULL, what, true);
+	r->writing = false; /* it only reads: no database is made */
+	if (!rc)
+		rc = rt_project_connect(r);
+	if (!rc)
+		rc = rt_run_locate(u);
+	return rc;
+}
+
 int retort_validate(retort *r, retort_validation **out)
 {
 	*out = NULL;
 	run u;
-	int rc = run_init(&u, r, NULL, "validate", true);
-	r->writing = false; /* it only reads */
-	if (!rc)
-		rc = rt_project_connect(r);
-	if (!rc)
-		rc = rt_run_locate(&u);
+	int rc = reading_run(&u, r, "validate");
 	if (!rc)
 		rc = rt_run_validation(&u, out);
 	run_free(&u);
@@ -699,12 +706,7 @@ int retort_partial_steps(retort *r, retort_partial_step **out, size_t *n)
 	*n = 0;
 	run u;
 	rt_partials ps = { 0 };
-	int rc = run_init(&u, r, NULL, "status", true);
-	r->writing = false; /* it only reads */
-	if (!rc)
-		rc = rt_project_connect(r);
-	if (!rc)
-		rc = rt_run_locate(&u);
+	int rc = reading_run(&u, r, "status");
 	if (!rc)
 		rc = rt_journal_read(&u, &ps);
 	if (!rc) {

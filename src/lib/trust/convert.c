@@ -550,12 +550,4 @@ int retort_convert(retort *r, const retort_convert_options *o)
 	return rc;
 }
 
-int retort_convert_options_init(retort_convert_options *o, unsigned version)
-{
-	static const retort_convert_options defaults = RETORT_CONVERT_OPTIONS_INIT;
-	if (version < 1 || version > RETORT_CONVERT_OPTIONS_VERSION)
-		return RETORT_EUSAGE;
-	*o = defaults;
-	o->version = version;
-	return 0;
-}
+RT_OPTIONS_INIT_FN(retort_convert_options, RETORT_CONVERT_OPTIONS)

@@ -373,12 +373,4 @@ int retort_lint(retort *r, const retort_lint_options *o, retort_lint_result **ou
 	return rc;
 }
 
-int retort_lint_options_init(retort_lint_options *o, unsigned version)
-{
-	static const retort_lint_options defaults = RETORT_LINT_OPTIONS_INIT;
-	if (version < 1 || version > RETORT_LINT_OPTIONS_VERSION)
-		return RETORT_EUSAGE;
-	*o = defaults;
-	o->version = version;
-	return 0;
-}
+RT_OPTIONS_INIT_FN(retort_lint_options, RETORT_LINT_OPTIONS)

@@ -3,7 +3,9 @@
 # transaction:false section's statements each commit on their own; retort_log
 # journals them one by one, so that a failure or a kill part-way is seen
 # (status, current, --json), blocks later runs, and is ended with
-# `retort resume` or `retort resolve REV --applied|--reverted -m WHY`.
+# `retort resume` or `retort resolve REV --applied|--reverted -m WHY`.  And
+# Ctrl-C during an upgrade: the running statement cancelled, its step rolled
+# back, the steps before it named.
 #
 # Every statement of a five-statement section is made to fail in turn, and a
 # run is killed with SIGKILL between statements: each time, the journal's
@@ -186,4 +188,44 @@ journal_done() {
 	run --separate-stderr retort resume
 	expect_status 0
 	expect_match "$output$stderr" "nothing to resume"
+}
+
+@test "Ctrl-C during upgrade cancels the running statement: exit 130, its step rolled back, the steps before it named" {
+	project
+	local slow
+	if is_pg; then
+		slow="SELECT pg_sleep(60);"
+	else
+		slow="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 900000000) SELECT count(*) FROM c;"
+	fi
+	mkrev a1a1a1a1a1a1 "" "one" "CREATE TABLE one (x INTEGER);" "DROP TABLE one;"
+	mkrev b2b2b2b2b2b2 a1a1a1a1a1a1 "two" "CREATE TABLE two (x INTEGER);
+$slow" "DROP TABLE two;"
+	mkrev c3c3c3c3c3c3 b2b2b2b2b2b2 "three" "CREATE TABLE three (x INTEGER);" "DROP TABLE three;"
+	retort ensure-version 2>/dev/null
+	local sig
+	for sig in INT TERM; do
+		"$RETORT" upgrade head >out.txt 2>err.txt &
+		local pid=$! i
+		# the first step committed, the second running its slow statement
+		for i in $(seq 1 200); do
+			[ "$(rows 2>/dev/null)" = a1a1a1a1a1a1 ] && grep -q "upgrade b2b2b2b2b2b2\|a1a1a1a1a1a1, one" err.txt && break
+			sleep 0.05
+		done
+		sleep 0.3
+		local rc=0
+		kill -"$sig" "$pid"
+		wait "$pid" || rc=$?
+		expect_eq "$rc" 130
+		expect_match "$(cat err.txt)" "interrupted in step 2 of 3 \(b2b2b2b2b2b2\), which was rolled back; the 1 step before it stays applied \(a1a1a1a1a1a1\)"
+		expect_eq "$(rows)" a1a1a1a1a1a1
+		has_table one
+		not has_table two
+		# the next run does the rest (a quick step two this time)
+		retort -q downgrade base 2>/dev/null
+	done
+	mkrev b2b2b2b2b2b2 a1a1a1a1a1a1 "two" "CREATE TABLE two (x INTEGER);" "DROP TABLE two;"
+	run --separate-stderr retort upgrade head
+	expect_status 0
+	expect_eq "$(rows)" c3c3c3c3c3c3
 }

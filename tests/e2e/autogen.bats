@@ -350,9 +350,22 @@ CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN UPDATE p SET name = upper(new.name)
 # --- PostgreSQL: the scratch database and what only PostgreSQL has -------------
 
 # scratch_left: scratch databases and schemas still on the server.
+# scratch_left PID: the scratch databases the retort of that pid left on the
+# server (the pid is in their names: other tests make their own meanwhile),
+# and the scratch schemas in the test's database.
 scratch_left() {
-	pg_admin "SELECT count(*) FROM pg_database WHERE datname LIKE 'retort\_scratch\_%'"
+	pg_admin "SELECT count(*) FROM pg_database WHERE datname LIKE 'retort\_scratch\_%\_$1\_%'"
 	sql "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'retort\_scratch\_%'"
+}
+
+# run_retort ARGS...: as bats' run --separate-stderr, the pid kept in RUN_PID.
+run_retort() {
+	"$RETORT" "$@" >run.out 2>run.err &
+	RUN_PID=$!
+	status=0
+	wait "$RUN_PID" || status=$?
+	output=$(cat run.out)
+	stderr=$(cat run.err)
 }
 
 @test "PostgreSQL: the scratch database is made and dropped, also when the model fails" {
@@ -360,25 +373,25 @@ scratch_left() {
 	project
 	mkrev a1a1a1a1a1a1 "" "one" "CREATE TABLE t (id integer PRIMARY KEY);" ""
 	retort -q upgrade head
-	local before
-	before=$(scratch_left)
 	model "CREATE TABLE t (id integer PRIMARY KEY, n integer);"
-	run --separate-stderr retort check
+	run_retort check
 	expect_status 1
 	expect_eq "$output" "New upgrade operations detected:
   add column 't.n'"
-	expect_eq "$(scratch_left)" "$before"
+	expect_eq "$(scratch_left "$RUN_PID")" "0
+0"
 	model "CREATE TABLE t (id integer PRIMARY KEY);
 
 CREATE TABLE u (
     id integer PRIMARY KEY,
     x integer REFERENCES
 );"
-	run --separate-stderr retort diff
+	run_retort diff
 	expect_status 2
 	one_error
 	expect_match "$stderr" '^retort: schema\.sql:6: syntax error at or near "\)" \(SQLSTATE 42601\)$'
-	expect_eq "$(scratch_left)" "$before"
+	expect_eq "$(scratch_left "$RUN_PID")" "0
+0"
 }
 
 @test "PostgreSQL: a user who may not create databases gets a scratch schema, rolled back after" {
@@ -394,11 +407,11 @@ CREATE TABLE u (
 	model "CREATE TYPE mood AS ENUM ('a', 'b');
 CREATE TABLE t (id integer PRIMARY KEY, m mood);
 CREATE TABLE public.should_not_stay (id integer);"
-	run --separate-stderr retort diff
+	run_retort diff
 	expect_status 0
 	expect_match "$output" "^CREATE TYPE mood AS ENUM \('a', 'b'\);$"
 	expect_match "$output" "^ALTER TABLE t ADD COLUMN m mood;$"
-	expect_eq "$(scratch_left)" "0
+	expect_eq "$(scratch_left "$RUN_PID")" "0
 0"
 	# the schema-qualified table went into the rolled-back transaction too
 	expect_eq "$(tables)" "alembic_version retort_log t"

@@ -116,6 +116,14 @@ int cli_fail(retort *r, int rc);
 void cli_catch_interrupts(retort *r);
 /* The handle is going: a signal no longer reaches it. */
 void cli_release_interrupts(void);
+/*
+ * Around a call that runs steps (upgrade, downgrade, stamp, resume,
+ * resolve): --json's list of steps and Ctrl-C to the handle first; after,
+ * the interrupt released, the failure reported or --json's document
+ * printed, and the exit code.
+ */
+void cli_steps_begin(cli *c, retort *r);
+int cli_steps_end(cli *c, retort *r, int rc);
 /* Print "retort: <message>" (printf-style) and return 2: bad usage. */
 int cli_usage_error(const cli_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

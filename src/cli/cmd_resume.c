@@ -15,16 +15,8 @@ static int cmd_resume(cli *c, int argc, char **argv)
 	retort *r;
 	if ((code = cli_open(c, 0, &r)))
 		return code;
-	retort_run_options o = RETORT_RUN_OPTIONS_INIT;
-	if (c->json && !c->steps)
-		c->steps = json_array();
-	cli_catch_interrupts(r);
-	int rc = retort_resume(r, &o);
-	cli_release_interrupts();
-	if (rc < 0)
-		code = cli_fail(r, rc);
-	else if (c->json)
-		cli_json_print_run(c, r);
+	cli_steps_begin(c, r);
+	code = cli_steps_end(c, r, retort_resume(r, NULL));
 	retort_free(r);
 	return code;
 }
@@ -83,14 +75,8 @@ static int cmd_resolve(cli *c, int argc, char **argv)
 		return code;
 	retort *r;
 	if (!(code = cli_open(c, 0, &r))) {
-		retort_run_options o = RETORT_RUN_OPTIONS_INIT;
-		if (c->json && !c->steps)
-			c->steps = json_array();
-		int rc = retort_resolve_partial(r, keep, a.applied, a.why, &o);
-		if (rc < 0)
-			code = cli_fail(r, rc);
-		else if (c->json)
-			cli_json_print_run(c, r);
+		cli_steps_begin(c, r);
+		code = cli_steps_end(c, r, retort_resolve_partial(r, keep, a.applied, a.why, NULL));
 		retort_free(r);
 	}
 	free(keep);

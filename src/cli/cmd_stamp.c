@@ -40,15 +40,8 @@ static int cmd_stamp(cli *c, int argc, char **argv)
 	if (!(code = cli_open(c, 0, &r))) {
 		if (o.sql)
 			o.sql_data = c;
-		if (c->json && !c->steps)
-			c->steps = json_array();
-		cli_catch_interrupts(r);
-		int rc = retort_stamp(r, (const char *const *)g.pos, g.npos, &o);
-		cli_release_interrupts();
-		if (rc < 0)
-			code = cli_fail(r, rc);
-		else if (c->json)
-			cli_json_print_run(c, r);
+		cli_steps_begin(c, r);
+		code = cli_steps_end(c, r, retort_stamp(r, (const char *const *)g.pos, g.npos, &o));
 		retort_free(r);
 	}
 	cli_getopt_free(&g);

@@ -55,15 +55,25 @@ int cli_migrate(cli *c, const cli_cmd *cmd, int argc, char **argv, cli_migrate_f
 		return code;
 	if (o.sql)
 		o.sql_data = c;
+	cli_steps_begin(c, r);
+	code = cli_steps_end(c, r, run(r, target, &o));
+	retort_free(r);
+	return code;
+}
+
+void cli_steps_begin(cli *c, retort *r)
+{
 	if (c->json && !c->steps)
 		c->steps = json_array();
 	cli_catch_interrupts(r);
-	int rc = run(r, target, &o);
+}
+
+int cli_steps_end(cli *c, retort *r, int rc)
+{
 	cli_release_interrupts();
 	if (rc < 0)
-		code = cli_fail(r, rc);
-	else if (c->json)
+		return cli_fail(r, rc);
+	if (c->json)
 		cli_json_print_run(c, r);
-	retort_free(r);
-	return code;
+	return 0;
 }

@@ -681,8 +681,10 @@ static int run_outside(run *u, const rt_step *s, const rt_section *sec, bool *mo
 	if (!rc && g.batch)
 		rc = tx_commit(&g, false, moved);
 	tx_free(&g);
-	if (rc || *moved || u->offline)
-		return rc ? rc : u->offline ? exec_section(u, s, sec) : 0;
+	if (rc || *moved)
+		return rc;
+	if (u->offline)
+		return exec_section(u, s, sec);
 	/* statement by statement, each journaled and checked (journal.c) */
 	if (u->r->backend->driver->split)
 		return rt_journal_run(u, s, sec, u->resume);
@@ -733,9 +735,9 @@ static int walk(run *u, const rt_plan *p, size_t i, bool own, bool *moved)
 		rc = cancelled(u, p, i, true);
 	if (!rc && !*moved)
 		rc = tx_book(&t, (long)((rt_now() - t0) * 1000 + 0.5));
-	bool after = false;
+	bool unused; /* the check fails the step; it never asks to plan again */
 	if (!rc && !*moved)
-		rc = tx_guard(&t, true, false, &after);
+		rc = tx_guard(&t, true, false, &unused);
 	if (!rc && !*moved)
 		rc = tx_commit(&t, own, moved);
 	if (rc || *moved)
@@ -805,8 +807,7 @@ int rt_step_open_run(run *u, bool *moved)
 	if (!rc && t.batch && t.msg.len) {
 		retort_dberror e;
 		if (rt_db_exec(u->r, t.msg.ptr, &e))
-			rc = !strcmp(e.sqlstate, GUARD_MOVED) ? (*moved = true, 0) : u->r->err.code;
-		t.open = true;
+			rc = batch_failed(&t, &e, moved);
 	}
 	if (rc || *moved)
 		tx_abort(&t, true);

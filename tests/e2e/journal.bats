@@ -47,6 +47,17 @@ journal_done() {
 	[ -n "$p" ] && printf '%s' "${p%%/*}" || printf none
 }
 
+# stopped_after_two: the project, its upgrade stopped at statement 3 (its
+# table is there already), the journal saying 2 of 5.
+stopped_after_two() {
+	project
+	outside_rev
+	retort ensure-version 2>/dev/null
+	sql "CREATE TABLE s3 (blocker INTEGER)" >/dev/null
+	retort upgrade head 2>/dev/null || true
+	expect_eq "$(journal_done)" 2
+}
+
 @test "each statement failing in turn: the journal counts what ran, later runs refuse, resume finishes" {
 	local k want i
 	for k in 1 2 3 4 5; do
@@ -128,12 +139,7 @@ journal_done() {
 }
 
 @test "resume refuses when a statement that ran has changed, naming it" {
-	project
-	outside_rev
-	retort ensure-version 2>/dev/null
-	sql "CREATE TABLE s3 (blocker INTEGER)" >/dev/null
-	retort upgrade head 2>/dev/null || true
-	expect_eq "$(journal_done)" 2
+	stopped_after_two
 	sql "DROP TABLE s3" >/dev/null
 	outside_rev "CREATE TABLE s1 (x INTEGER, y INTEGER);" "CREATE TABLE s2 (x INTEGER);" \
 		"CREATE TABLE s3 (x INTEGER);" "CREATE TABLE s4 (x INTEGER);" "CREATE TABLE s5 (x INTEGER);"
@@ -145,12 +151,7 @@ journal_done() {
 }
 
 @test "resolve --reverted and --applied record who and why; a run goes on after" {
-	project
-	outside_rev
-	retort ensure-version 2>/dev/null
-	sql "CREATE TABLE s3 (blocker INTEGER)" >/dev/null
-	retort upgrade head 2>/dev/null || true
-	expect_eq "$(journal_done)" 2
+	stopped_after_two
 	# bad usage changes nothing
 	run --separate-stderr retort resolve "$REV" --reverted
 	expect_status 2

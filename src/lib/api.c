@@ -119,6 +119,8 @@ void retort_free(retort *r)
 	rt_config_free(&r->cfg);
 	rt_strvec_free(&r->xkeys);
 	rt_strvec_free(&r->xvals);
+	free(r->python[0]);
+	free(r->python[1]);
 	free(r);
 }
 

@@ -49,6 +49,7 @@ struct retort {
 	rt_state state;
 	unsigned long db_calls;   /* through db.c's wrappers (fault injection counts them) */
 	struct rt_findings *findings; /* verify, drift: their problems as data too, when set */
+	char *python[2];          /* the interpreter found for Alembic, for SQLAlchemy (pyhelper.c) */
 };
 
 /* Load the revision files and build the graph, once. */

@@ -94,24 +94,26 @@ char *rt_find_python(retort *r, const char *python, const char *need)
 		rt_log(r, RETORT_LOG_DEBUG, "python: %s (from %s)", given, from);
 		return rt_xstrdup(given);
 	}
-	rt_buf tried = RT_BUF_INIT;
+	/* found once for the handle: each probe starts an interpreter (0.1-0.3 s) */
+	char **found = &r->python[strcmp(need, "alembic") != 0];
+	if (*found)
+		return rt_xstrdup(*found);
+	/* the interpreter of the team's alembic command has Alembic (and so
+	   SQLAlchemy): no probe; the others must show they import need */
 	char *alembic = alembic_interpreter();
-	if (alembic && imports(alembic, need)) {
+	if (alembic) {
 		rt_log(r, RETORT_LOG_DEBUG, "python: %s (the #! line of alembic on PATH)", alembic);
-		rt_buf_free(&tried);
-		return alembic;
+		*found = alembic;
+		return rt_xstrdup(alembic);
 	}
-	if (alembic)
-		rt_buf_printf(&tried, "%s (the #! of alembic on PATH) cannot import %s", alembic,
-			      need);
-	else
-		rt_buf_puts(&tried, "no alembic command on PATH");
-	free(alembic);
+	rt_buf tried = RT_BUF_INIT;
+	rt_buf_puts(&tried, "no alembic command on PATH");
 	static const char *const fallbacks[] = { "python3", "/usr/bin/python3" };
 	for (size_t i = 0; i < sizeof(fallbacks) / sizeof(*fallbacks); i++) {
 		if (imports(fallbacks[i], need)) {
 			rt_log(r, RETORT_LOG_DEBUG, "python: %s (it imports %s)", fallbacks[i], need);
 			rt_buf_free(&tried);
+			*found = rt_xstrdup(fallbacks[i]);
 			return rt_xstrdup(fallbacks[i]);
 		}
 		rt_buf_printf(&tried, ", %s cannot import %s", fallbacks[i], need);

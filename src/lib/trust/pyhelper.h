@@ -32,7 +32,8 @@ typedef struct rt_pyhelper {
  * The project's interpreter: python when given (--python), else
  * $RETORT_PYTHON, else the config's python key, else the one the `alembic`
  * command on PATH runs (its #! line), else python3, else /usr/bin/python3,
- * the first that imports need ("alembic", or "sqlalchemy" for a model);
+ * those two only if they import need ("alembic", or "sqlalchemy" for a
+ * model); found once per handle;
  * NULL with r->err naming what was tried and how to say which.  -v logs
  * the one chosen and why.
  */
